@@ -1,0 +1,54 @@
+//! One error type for the whole crate, grouped by who is at fault.
+
+use std::fmt;
+
+/// Everything that can go wrong between bytes in and a palette out.
+///
+/// Each variant carries a complete, human-readable sentence that says what was
+/// wrong and, where it applies, what is allowed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// The bytes are not an image that can be read: unknown format, corrupt or
+    /// truncated data.
+    Decode(String),
+    /// The image is larger than the decoding limits allow.
+    Limits(String),
+    /// The image was read but holds nothing to extract (for example, no
+    /// opaque pixel).
+    InvalidInput(String),
+    /// An option is unknown or out of its range.
+    InvalidOption(String),
+}
+
+impl Error {
+    /// A short, stable name for the kind of error (`decode`, `limits`,
+    /// `invalid-input`, `invalid-option`), for front ends that map kinds to
+    /// exit codes or error classes.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Decode(_) => "decode",
+            Error::Limits(_) => "limits",
+            Error::InvalidInput(_) => "invalid-input",
+            Error::InvalidOption(_) => "invalid-option",
+        }
+    }
+
+    /// The message without the kind.
+    pub fn message(&self) -> &str {
+        match self {
+            Error::Decode(m) | Error::Limits(m) | Error::InvalidInput(m) | Error::InvalidOption(m) => m,
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.message())
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The crate's `Result`.
+pub type Result<T> = std::result::Result<T, Error>;

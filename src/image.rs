@@ -1,0 +1,163 @@
+//! A length-checked 8-bit image (RGB or RGBA), the seed's sampling rule and
+//! the alpha filter.
+
+use crate::error::{Error, Result};
+
+/// How the bytes of an [`Image`] are laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Layout {
+    /// Three bytes a pixel, fully opaque.
+    Rgb8,
+    /// Four bytes a pixel, straight (not premultiplied) alpha.
+    Rgba8,
+}
+
+impl Layout {
+    /// Bytes per pixel.
+    pub fn channels(self) -> usize {
+        match self {
+            Layout::Rgb8 => 3,
+            Layout::Rgba8 => 4,
+        }
+    }
+}
+
+/// An image whose byte length always matches its size and layout.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Image {
+    width: u32,
+    height: u32,
+    layout: Layout,
+    data: Vec<u8>,
+}
+
+impl Image {
+    /// Wraps `data`, checking that it holds exactly `width × height` pixels of `layout`.
+    pub fn new(width: u32, height: u32, layout: Layout, data: Vec<u8>) -> Result<Image> {
+        let expected = (width as u64) * (height as u64) * layout.channels() as u64;
+        if data.len() as u64 != expected {
+            return Err(Error::InvalidInput(format!(
+                "a {width}x{height} {layout:?} image needs {expected} bytes, got {}",
+                data.len()
+            )));
+        }
+        if width == 0 || height == 0 {
+            return Err(Error::InvalidInput(format!(
+                "the image is empty ({width}x{height}); it needs at least one pixel"
+            )));
+        }
+        Ok(Image { width, height, layout, data })
+    }
+
+    /// An RGBA image from straight-alpha bytes.
+    pub fn from_rgba(width: u32, height: u32, data: Vec<u8>) -> Result<Image> {
+        Image::new(width, height, Layout::Rgba8, data)
+    }
+
+    /// An opaque RGB image.
+    pub fn from_rgb(width: u32, height: u32, data: Vec<u8>) -> Result<Image> {
+        Image::new(width, height, Layout::Rgb8, data)
+    }
+
+    /// Width in pixels.
+    pub fn width(&self) -> u32 {
+        self.width
+    }
+
+    /// Height in pixels.
+    pub fn height(&self) -> u32 {
+        self.height
+    }
+
+    /// Number of pixels.
+    pub fn pixel_count(&self) -> u64 {
+        self.width as u64 * self.height as u64
+    }
+
+    /// The byte layout.
+    pub fn layout(&self) -> Layout {
+        self.layout
+    }
+
+    /// The raw bytes, row-major, top row first.
+    pub fn data(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// Pixel `(x, y)` as RGBA (alpha 255 for RGB images).
+    pub fn rgba_at(&self, x: u32, y: u32) -> [u8; 4] {
+        let c = self.layout.channels();
+        let i = (y as usize * self.width as usize + x as usize) * c;
+        let p = &self.data[i..i + c];
+        [p[0], p[1], p[2], if c == 4 { p[3] } else { 255 }]
+    }
+
+    /// Calls `f` with the RGB of every `stride`-th pixel (in row-major order,
+    /// starting with the first) whose alpha is at least `alpha_threshold`.
+    #[inline]
+    pub fn for_each_counted(&self, stride: usize, alpha_threshold: u8, mut f: impl FnMut([u8; 3])) {
+        let stride = stride.max(1);
+        match self.layout {
+            Layout::Rgb8 => {
+                for p in self.data.chunks_exact(3).step_by(stride) {
+                    f([p[0], p[1], p[2]]);
+                }
+            }
+            Layout::Rgba8 => {
+                for p in self.data.chunks_exact(4).step_by(stride) {
+                    if p[3] >= alpha_threshold {
+                        f([p[0], p[1], p[2]]);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The seed notebook's sampling step: every s-th pixel with
+/// `s = int((w/200 + h/100) / 2)`, at least 1.
+pub fn seed_stride(width: u32, height: u32) -> usize {
+    let s = (width as f64 / 200.0 + height as f64 / 100.0) / 2.0;
+    (s as usize).max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wrong_length_is_refused() {
+        assert!(Image::from_rgb(2, 2, vec![0; 11]).is_err());
+        assert!(Image::from_rgba(2, 2, vec![0; 16]).is_ok());
+    }
+
+    #[test]
+    fn empty_image_is_refused() {
+        let e = Image::from_rgb(0, 5, vec![]).unwrap_err();
+        assert!(e.to_string().contains("empty"), "{e}");
+    }
+
+    #[test]
+    fn seed_stride_follows_the_notebook() {
+        assert_eq!(seed_stride(1920, 1080), 10); // (9.6 + 10.8) / 2 = 10.2
+        assert_eq!(seed_stride(100, 50), 1); // 0.5 → 0 → at least 1
+        assert_eq!(seed_stride(3839, 5758), 38); // (19.195 + 57.58) / 2 = 38.39
+    }
+
+    #[test]
+    fn transparent_pixels_are_not_counted() {
+        let img = Image::from_rgba(3, 1, vec![10, 10, 10, 255, 0, 0, 0, 0, 20, 20, 20, 128]).unwrap();
+        let mut seen = vec![];
+        img.for_each_counted(1, 128, |c| seen.push(c));
+        assert_eq!(seen, vec![[10, 10, 10], [20, 20, 20]]);
+    }
+
+    #[test]
+    fn stride_takes_every_sth_pixel_from_the_first() {
+        let data: Vec<u8> = (0..10u8).flat_map(|i| [i, i, i]).collect();
+        let img = Image::from_rgb(10, 1, data).unwrap();
+        let mut seen = vec![];
+        img.for_each_counted(3, 128, |c| seen.push(c[0]));
+        assert_eq!(seen, vec![0, 3, 6, 9]);
+    }
+}

@@ -1,0 +1,176 @@
+//! The composite (the still with its strip of swatches below it) as pixels,
+//! in the colorpalette.cinema geometry of the seed notebook.
+//!
+//! With image width `W` and `n` swatches the margin is `m = W / (10n + 1)`.
+//! The band below the image is `11m` high; swatch `i` (0-based) covers
+//! `x ∈ [(i+1)·10m − 9m, (i+1)·10m)` and `y ∈ [m, 10m)` inside the band. Each
+//! bound is truncated to a whole pixel as the notebook's `int()` did; the
+//! arithmetic is done in integers (`⌊k·W / (10n+1)⌋`), so it is exact.
+
+use crate::error::{Error, Result};
+use crate::image::{Image, Layout};
+use crate::palette::Swatch;
+
+/// How the strip is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RenderOptions {
+    /// Widths proportional to each swatch's share (the gaps stay `m`).
+    pub proportional: bool,
+    /// The band's color behind the swatches (white by default).
+    pub background: [u8; 3],
+}
+
+impl Default for RenderOptions {
+    fn default() -> RenderOptions {
+        RenderOptions { proportional: false, background: [255, 255, 255] }
+    }
+}
+
+/// Where the strip's parts lie, in pixels, for a strip of width `width`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StripGeometry {
+    /// Height of the band (`⌊11m⌋`).
+    pub height: u32,
+    /// Top of every swatch inside the band (`⌊m⌋`).
+    pub top: u32,
+    /// Bottom (exclusive) of every swatch (`⌊10m⌋`).
+    pub bottom: u32,
+    /// `[x0, x1)` of each swatch.
+    pub spans: Vec<(u32, u32)>,
+}
+
+/// The strip's geometry for `width` pixels and the given shares (only used
+/// when `proportional`).
+pub fn strip_geometry(width: u32, shares: &[f64], proportional: bool) -> StripGeometry {
+    let n = shares.len() as u64;
+    let d = 10 * n + 1;
+    let w = width as u64;
+    let at = |k: u64| (k * w / d) as u32; // ⌊k·m⌋ exactly
+    let spans = if proportional {
+        let m = w as f64 / d as f64;
+        let total: f64 = shares.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+        let mut x = m;
+        shares
+            .iter()
+            .map(|s| {
+                let x0 = x;
+                let x1 = x0 + 9.0 * n as f64 * m * s / total;
+                x = x1 + m;
+                (x0 as u32, (x1 as u32).min(width))
+            })
+            .collect()
+    } else {
+        (0..n).map(|i| (at(10 * i + 1), at(10 * (i + 1)))).collect()
+    };
+    StripGeometry { height: if n == 0 { 0 } else { at(11) }, top: at(1), bottom: at(10), spans }
+}
+
+/// The strip alone, `width` pixels wide, as RGBA.
+pub fn render_strip(width: u32, swatches: &[Swatch], options: &RenderOptions) -> Result<Image> {
+    let g = strip_geometry(width, &swatches.iter().map(|s| s.share).collect::<Vec<_>>(), options.proportional);
+    if g.height == 0 || width == 0 {
+        return Err(Error::InvalidInput(format!(
+            "a strip of {} swatches needs an image at least {} pixels wide, got {width}",
+            swatches.len(),
+            (10 * swatches.len() + 1) / 11 + 1
+        )));
+    }
+    let mut data = vec![0u8; width as usize * g.height as usize * 4];
+    paint_band(&mut data, width, &g, swatches, options);
+    Image::new(width, g.height, Layout::Rgba8, data)
+}
+
+/// The image with its strip below it, as RGBA at the image's full resolution.
+pub fn render_composite(image: &Image, swatches: &[Swatch], options: &RenderOptions) -> Result<Image> {
+    let width = image.width();
+    let g = strip_geometry(width, &swatches.iter().map(|s| s.share).collect::<Vec<_>>(), options.proportional);
+    let height = image.height().checked_add(g.height).ok_or_else(|| Error::Limits("the composite is too tall".into()))?;
+    let mut data = Vec::with_capacity(width as usize * height as usize * 4);
+    match image.layout() {
+        Layout::Rgba8 => data.extend_from_slice(image.data()),
+        Layout::Rgb8 => {
+            for p in image.data().chunks_exact(3) {
+                data.extend_from_slice(&[p[0], p[1], p[2], 255]);
+            }
+        }
+    }
+    let band_start = data.len();
+    data.resize(width as usize * height as usize * 4, 0);
+    paint_band(&mut data[band_start..], width, &g, swatches, options);
+    Image::new(width, height, Layout::Rgba8, data)
+}
+
+fn paint_band(band: &mut [u8], width: u32, g: &StripGeometry, swatches: &[Swatch], options: &RenderOptions) {
+    let [r, gr, b] = options.background;
+    for px in band.chunks_exact_mut(4) {
+        px.copy_from_slice(&[r, gr, b, 255]);
+    }
+    let row = width as usize * 4;
+    for (s, &(x0, x1)) in swatches.iter().zip(&g.spans) {
+        let [r, gr, b] = s.rgb;
+        for y in g.top..g.bottom.min(g.height) {
+            let line = &mut band[y as usize * row..(y as usize + 1) * row];
+            for px in line[x0 as usize * 4..x1 as usize * 4].chunks_exact_mut(4) {
+                px.copy_from_slice(&[r, gr, b, 255]);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sw(rgb: [u8; 3]) -> Swatch {
+        Swatch { rgb, share: 0.5 }
+    }
+
+    #[test]
+    fn geometry_matches_the_formula_when_m_is_whole() {
+        // W = 1010·... choose W = 10n+1 times 10, so m = 10 exactly.
+        let g = strip_geometry(210, &[0.5, 0.5], false);
+        assert_eq!((g.height, g.top, g.bottom), (110, 10, 100));
+        assert_eq!(g.spans, vec![(10, 100), (110, 200)]);
+    }
+
+    #[test]
+    fn geometry_truncates_like_int() {
+        // W = 1000, n = 10: m = 1000/101 = 9.90099…
+        let g = strip_geometry(1000, &[0.1; 10], false);
+        let m = 1000.0f64 / 101.0;
+        assert_eq!(g.height, (11.0 * m) as u32);
+        for (i, &(x0, x1)) in g.spans.iter().enumerate() {
+            let i = i as f64;
+            assert_eq!(x0, ((i + 1.0) * 10.0 * m - 9.0 * m) as u32);
+            assert_eq!(x1, ((i + 1.0) * 10.0 * m) as u32);
+        }
+    }
+
+    #[test]
+    fn composite_puts_the_image_on_top_and_swatches_in_the_band() {
+        let img = Image::from_rgb(210, 2, vec![7; 210 * 2 * 3]).unwrap();
+        let c = render_composite(&img, &[sw([255, 0, 0]), sw([0, 0, 255])], &RenderOptions::default()).unwrap();
+        assert_eq!((c.width(), c.height()), (210, 112));
+        assert_eq!(c.rgba_at(5, 1), [7, 7, 7, 255]);
+        assert_eq!(c.rgba_at(5, 2 + 50), [255, 255, 255, 255]); // left margin
+        assert_eq!(c.rgba_at(10, 2 + 10), [255, 0, 0, 255]);
+        assert_eq!(c.rgba_at(99, 2 + 99), [255, 0, 0, 255]);
+        assert_eq!(c.rgba_at(100, 2 + 50), [255, 255, 255, 255]); // gap
+        assert_eq!(c.rgba_at(110, 2 + 50), [0, 0, 255, 255]);
+        assert_eq!(c.rgba_at(150, 2 + 100), [255, 255, 255, 255]); // bottom margin
+    }
+
+    #[test]
+    fn proportional_widths_follow_shares() {
+        let g = strip_geometry(1001, &[0.75, 0.25], true);
+        let w0 = g.spans[0].1 - g.spans[0].0;
+        let w1 = g.spans[1].1 - g.spans[1].0;
+        assert!((w0 as f64 / w1 as f64 - 3.0).abs() < 0.05, "{w0} {w1}");
+        assert!(g.spans[1].1 <= 1001 - 40);
+    }
+
+    #[test]
+    fn too_narrow_strip_is_an_error_not_a_panic() {
+        assert!(render_strip(0, &[sw([0, 0, 0])], &RenderOptions::default()).is_err());
+    }
+}
