@@ -27,8 +27,11 @@ pub fn kmeans(points: &[Point], weights: &[f64], k: usize, seed: u64) -> KMeans 
     let mut best: Option<KMeans> = None;
     for restart in 0..RESTARTS {
         let mut rng = Rng::new(seed.wrapping_mul(RESTARTS).wrapping_add(restart));
+        let t = std::time::Instant::now();
         let centers = seed_plus_plus(points, weights, k, &mut rng);
+        let t1 = t.elapsed();
         let run = lloyd_hamerly(points, weights, centers);
+        if std::env::var("CP_TIME").is_ok() { eprintln!("  seed {:?} lloyd {:?} sse {}", t1, t.elapsed() - t1, run.sse); }
         if best.as_ref().is_none_or(|b| run.sse < b.sse) {
             best = Some(run);
         }
@@ -93,6 +96,9 @@ fn nearest_two(p: &Point, centers: &[Point]) -> (u32, f64, f64) {
     (a, da.sqrt(), db.sqrt())
 }
 
+/// Runs Lloyd from given centers.
+pub fn polish(points: &[Point], weights: &[f64], centers: Vec<Point>) -> KMeans { lloyd_hamerly(points, weights, centers) }
+
 /// Lloyd's iterations with Hamerly's (2010) upper and lower bounds.
 fn lloyd_hamerly(points: &[Point], weights: &[f64], mut centers: Vec<Point>) -> KMeans {
     let (n, k) = (points.len(), centers.len());
@@ -109,7 +115,7 @@ fn lloyd_hamerly(points: &[Point], weights: &[f64], mut centers: Vec<Point>) -> 
     };
     assign_all(&centers, &mut labels, &mut upper, &mut lower);
     let mut half_gap = vec![0.0f64; k];
-    for _ in 0..MAX_ITERATIONS {
+    for _it in 0..MAX_ITERATIONS {
         // Move each center to the weighted mean of its points.
         let mut sums = vec![([0.0f64; 3], 0.0f64); k];
         for i in 0..n {
@@ -175,6 +181,7 @@ fn lloyd_hamerly(points: &[Point], weights: &[f64], mut centers: Vec<Point>) -> 
             lower[i] = db2;
         }
         if changed == 0 {
+            if std::env::var("CP_TIME").is_ok() { eprintln!("  iterations {_it}"); }
             break;
         }
     }
