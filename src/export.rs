@@ -66,7 +66,12 @@ pub fn to_json(p: &Palette, seconds: Option<f64>) -> String {
         if i > 0 {
             s.push_str(", ");
         }
-        let _ = write!(s, "{{\"hex\": {}, \"rgb\": [{r}, {g}, {b}], \"share\": {}}}", json_string(&c.hex()), json_number(c.share));
+        let _ = write!(
+            s,
+            "{{\"hex\": {}, \"rgb\": [{r}, {g}, {b}], \"share\": {}}}",
+            json_string(&c.hex()),
+            json_number(c.share)
+        );
     }
     s.push_str("]}");
     s

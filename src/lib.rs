@@ -23,7 +23,9 @@
 //! ```
 
 #![warn(missing_docs)]
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)]
+// Numeric kernels index several arrays with one loop variable; iterators would hide that.
+#![allow(clippy::needless_range_loop)]
 
 pub mod cluster;
 pub mod color;

@@ -225,7 +225,9 @@ pub fn extract(image: &Image, options: &Options) -> Result<Palette> {
     let colors = weighted_colors(image, stride, options.alpha_threshold, options.colors)?;
     let t1 = std::time::Instant::now();
     let swatches = swatches_of(&colors, options);
-    if std::env::var("CP_TIME").is_ok() { eprintln!("hist {:?} ({} bins) cluster {:?}", t1-t0, colors.len(), t1.elapsed()); }
+    if std::env::var("CP_TIME").is_ok() {
+        eprintln!("hist {:?} ({} bins) cluster {:?}", t1 - t0, colors.len(), t1.elapsed());
+    }
     let order = sort::order(&swatches, &options.sort)?;
     Ok(Palette {
         width: image.width(),
@@ -281,7 +283,8 @@ fn make_distinct(points: &[Point], weights: &[f64], labels: &mut [u32], k: usize
         let means = cluster::cluster_means(points, weights, labels, count);
         let rgb: Vec<[u8; 3]> = means.iter().map(|m| space.rgb8(m.0)).collect();
         // Map each cluster to the first cluster with the same color.
-        let target: Vec<u32> = (0..count).map(|j| rgb.iter().position(|c| *c == rgb[j]).expect("self") as u32).collect();
+        let target: Vec<u32> =
+            (0..count).map(|j| rgb.iter().position(|c| *c == rgb[j]).expect("self") as u32).collect();
         let merged = target.iter().enumerate().any(|(j, &t)| t as usize != j);
         if !merged && count == k {
             return;

@@ -84,7 +84,8 @@ pub fn render_strip(width: u32, swatches: &[Swatch], options: &RenderOptions) ->
 pub fn render_composite(image: &Image, swatches: &[Swatch], options: &RenderOptions) -> Result<Image> {
     let width = image.width();
     let g = strip_geometry(width, &swatches.iter().map(|s| s.share).collect::<Vec<_>>(), options.proportional);
-    let height = image.height().checked_add(g.height).ok_or_else(|| Error::Limits("the composite is too tall".into()))?;
+    let height =
+        image.height().checked_add(g.height).ok_or_else(|| Error::Limits("the composite is too tall".into()))?;
     let mut data = Vec::with_capacity(width as usize * height as usize * 4);
     match image.layout() {
         Layout::Rgba8 => data.extend_from_slice(image.data()),

@@ -85,7 +85,11 @@ impl Sort {
                 .map(|x| x.trim().parse::<usize>())
                 .collect::<std::result::Result<Vec<_>, _>>()
                 .map(Sort::Manual)
-                .map_err(|_| Error::InvalidOption(format!("manual sort order '{s}' must be comma-separated indices such as 2,0,1")));
+                .map_err(|_| {
+                    Error::InvalidOption(format!(
+                        "manual sort order '{s}' must be comma-separated indices such as 2,0,1"
+                    ))
+                });
         }
         Sort::NAMED.into_iter().find(|o| o.name() == t).ok_or_else(|| {
             Error::InvalidOption(format!(
@@ -346,7 +350,13 @@ mod tests {
 
     #[test]
     fn hue_puts_neutrals_last() {
-        let s = [sw([128, 128, 128], 0.2), sw([0, 0, 255], 0.2), sw([255, 0, 0], 0.2), sw([0, 200, 0], 0.2), sw([20, 20, 20], 0.2)];
+        let s = [
+            sw([128, 128, 128], 0.2),
+            sw([0, 0, 255], 0.2),
+            sw([255, 0, 0], 0.2),
+            sw([0, 200, 0], 0.2),
+            sw([20, 20, 20], 0.2),
+        ];
         assert_eq!(order(&s, &Sort::Hue).unwrap(), vec![2, 3, 1, 4, 0]);
     }
 
@@ -385,7 +395,8 @@ mod tests {
 
     #[test]
     fn smooth_above_the_exact_limit_is_a_permutation() {
-        let s: Vec<Swatch> = (0..24u32).map(|i| sw([i * 10, 255 - i * 10, (i * 37) % 255].map(|v| v as u8), 1.0 / 24.0)).collect();
+        let s: Vec<Swatch> =
+            (0..24u32).map(|i| sw([i * 10, 255 - i * 10, (i * 37) % 255].map(|v| v as u8), 1.0 / 24.0)).collect();
         let mut p = order(&s, &Sort::Smooth).unwrap();
         p.sort();
         assert_eq!(p, (0..24).collect::<Vec<_>>());

@@ -92,7 +92,19 @@ fn parse_args(argv: Vec<String>) -> Result<Option<Args>, Failure> {
         };
         let takes_value = matches!(
             flag.as_str(),
-            "-n" | "--colors" | "-m" | "--method" | "-s" | "--sort" | "--space" | "--seed" | "--sample" | "--alpha-threshold" | "--max-pixels" | "--format" | "-o" | "--output"
+            "-n" | "--colors"
+                | "-m"
+                | "--method"
+                | "-s"
+                | "--sort"
+                | "--space"
+                | "--seed"
+                | "--sample"
+                | "--alpha-threshold"
+                | "--max-pixels"
+                | "--format"
+                | "-o"
+                | "--output"
         );
         let value = if takes_value {
             match inline.or_else(|| it.next()) {
@@ -112,7 +124,8 @@ fn parse_args(argv: Vec<String>) -> Result<Option<Args>, Failure> {
                 return Ok(None);
             }
             "-n" | "--colors" => {
-                let n: usize = parse_number(&flag, &value, &format!("a whole number from 1 to {}", palette::MAX_COLORS))?;
+                let n: usize =
+                    parse_number(&flag, &value, &format!("a whole number from 1 to {}", palette::MAX_COLORS))?;
                 palette::validate_colors(n)?;
                 options.colors = n;
             }
@@ -125,7 +138,9 @@ fn parse_args(argv: Vec<String>) -> Result<Option<Args>, Failure> {
             "--space" => options.space = Space::parse(&value)?,
             "--seed" => options.seed = parse_number(&flag, &value, "a whole number from 0 to 18446744073709551615")?,
             "--sample" => options.sampling = Sampling::parse(&value)?,
-            "--alpha-threshold" => options.alpha_threshold = parse_number(&flag, &value, "a whole number from 0 to 255")?,
+            "--alpha-threshold" => {
+                options.alpha_threshold = parse_number(&flag, &value, "a whole number from 0 to 255")?
+            }
             "--max-pixels" => {
                 limits.max_pixels = parse_number(&flag, &value, "a positive whole number")?;
                 if limits.max_pixels == 0 {
@@ -218,7 +233,11 @@ fn main() -> ExitCode {
     // A panic would be a bug; report it as one line, not a backtrace.
     std::panic::set_hook(Box::new(|_| {}));
     let result = std::panic::catch_unwind(try_main).unwrap_or_else(|p| {
-        let msg = p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_default();
+        let msg = p
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| p.downcast_ref::<String>().cloned())
+            .unwrap_or_default();
         Err(Failure(70, format!("internal error (please report): {msg}")))
     });
     match result {

@@ -266,7 +266,9 @@ mod tests {
         let dist = |a: &Vec<usize>, b: &Vec<usize>| -> f64 {
             let pair = |i: usize, j: usize| dist2(&pts[i], &pts[j]).sqrt();
             match l {
-                Linkage::Single => a.iter().flat_map(|&i| b.iter().map(move |&j| pair(i, j))).fold(f64::INFINITY, f64::min),
+                Linkage::Single => {
+                    a.iter().flat_map(|&i| b.iter().map(move |&j| pair(i, j))).fold(f64::INFINITY, f64::min)
+                }
                 Linkage::Complete => a.iter().flat_map(|&i| b.iter().map(move |&j| pair(i, j))).fold(0.0, f64::max),
                 Linkage::Average => {
                     let (wa, wb): (f64, f64) = (a.iter().map(|&i| w[i]).sum(), b.iter().map(|&j| w[j]).sum());
@@ -309,7 +311,8 @@ mod tests {
     #[test]
     fn large_inputs_are_reduced_to_bounded_representatives() {
         let mut rng = crate::rng::Rng::new(3);
-        let pts: Vec<Point> = (0..MAX_REPRESENTATIVES * 3).map(|_| [rng.next_f64(), rng.next_f64(), rng.next_f64()]).collect();
+        let pts: Vec<Point> =
+            (0..MAX_REPRESENTATIVES * 3).map(|_| [rng.next_f64(), rng.next_f64(), rng.next_f64()]).collect();
         let w = vec![1.0; pts.len()];
         let labels = cluster(&pts, &w, 10, Linkage::Ward);
         for l in 0..10 {

@@ -31,7 +31,9 @@ pub fn kmeans(points: &[Point], weights: &[f64], k: usize, seed: u64) -> KMeans 
         let centers = seed_plus_plus(points, weights, k, &mut rng);
         let t1 = t.elapsed();
         let run = lloyd_hamerly(points, weights, centers);
-        if std::env::var("CP_TIME").is_ok() { eprintln!("  seed {:?} lloyd {:?} sse {}", t1, t.elapsed() - t1, run.sse); }
+        if std::env::var("CP_TIME").is_ok() {
+            eprintln!("  seed {:?} lloyd {:?} sse {}", t1, t.elapsed() - t1, run.sse);
+        }
         if best.as_ref().is_none_or(|b| run.sse < b.sse) {
             best = Some(run);
         }
@@ -62,12 +64,8 @@ pub fn seed_plus_plus(points: &[Point], weights: &[f64], k: usize, rng: &mut Rng
         let mut best: Option<(f64, usize)> = None;
         for _ in 0..tries {
             let c = rng.weighted_index(&scores, potential);
-            let pot: f64 = points
-                .iter()
-                .zip(&d2)
-                .zip(weights)
-                .map(|((p, &d), &w)| w * d.min(dist2(p, &points[c])))
-                .sum();
+            let pot: f64 =
+                points.iter().zip(&d2).zip(weights).map(|((p, &d), &w)| w * d.min(dist2(p, &points[c]))).sum();
             if best.is_none_or(|(b, _)| pot < b) {
                 best = Some((pot, c));
             }
@@ -97,7 +95,9 @@ fn nearest_two(p: &Point, centers: &[Point]) -> (u32, f64, f64) {
 }
 
 /// Runs Lloyd from given centers.
-pub fn polish(points: &[Point], weights: &[f64], centers: Vec<Point>) -> KMeans { lloyd_hamerly(points, weights, centers) }
+pub fn polish(points: &[Point], weights: &[f64], centers: Vec<Point>) -> KMeans {
+    lloyd_hamerly(points, weights, centers)
+}
 
 /// Lloyd's iterations with Hamerly's (2010) upper and lower bounds.
 fn lloyd_hamerly(points: &[Point], weights: &[f64], mut centers: Vec<Point>) -> KMeans {
@@ -127,7 +127,8 @@ fn lloyd_hamerly(points: &[Point], weights: &[f64], mut centers: Vec<Point>) -> 
         }
         if let Some(empty) = sums.iter().position(|s| s.1 <= 0.0) {
             // An empty cluster takes the point farthest from its own center.
-            let far = (0..n).max_by(|&a, &b| (weights[a] * upper[a] * upper[a]).total_cmp(&(weights[b] * upper[b] * upper[b])));
+            let far = (0..n)
+                .max_by(|&a, &b| (weights[a] * upper[a] * upper[a]).total_cmp(&(weights[b] * upper[b] * upper[b])));
             centers[empty] = points[far.expect("n >= k >= 1")];
             assign_all(&centers, &mut labels, &mut upper, &mut lower);
             continue;
@@ -181,7 +182,9 @@ fn lloyd_hamerly(points: &[Point], weights: &[f64], mut centers: Vec<Point>) -> 
             lower[i] = db2;
         }
         if changed == 0 {
-            if std::env::var("CP_TIME").is_ok() { eprintln!("  iterations {_it}"); }
+            if std::env::var("CP_TIME").is_ok() {
+                eprintln!("  iterations {_it}");
+            }
             break;
         }
     }

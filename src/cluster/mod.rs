@@ -73,12 +73,7 @@ pub fn cluster(points: &[Point], weights: &[f64], k: usize, method: Method, seed
 /// Weighted sum of squared distances from each point to its cluster's mean.
 pub fn total_sse(points: &[Point], weights: &[f64], labels: &[u32], k: usize) -> f64 {
     let means = cluster_means(points, weights, labels, k);
-    points
-        .iter()
-        .zip(weights)
-        .zip(labels)
-        .map(|((p, &w), &l)| w * crate::color::dist2(p, &means[l as usize].0))
-        .sum()
+    points.iter().zip(weights).zip(labels).map(|((p, &w), &l)| w * crate::color::dist2(p, &means[l as usize].0)).sum()
 }
 
 /// The weighted mean and the total weight of each cluster.
@@ -91,9 +86,7 @@ pub fn cluster_means(points: &[Point], weights: &[f64], labels: &[u32], k: usize
         }
         a.1 += w;
     }
-    acc.into_iter()
-        .map(|(s, w)| if w > 0.0 { (s.map(|v| v / w), w) } else { (s, 0.0) })
-        .collect()
+    acc.into_iter().map(|(s, w)| if w > 0.0 { (s.map(|v| v / w), w) } else { (s, 0.0) }).collect()
 }
 
 #[cfg(test)]

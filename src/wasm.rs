@@ -1,0 +1,1 @@
+//! The WebAssembly API (see docs/WASM_API.md): a thin layer over the core.
