@@ -1,8 +1,9 @@
 //! Weighted colors from all pixels, in bounded memory.
 //!
-//! One pass puts every counted pixel into a cell of a 5-bit-per-channel sRGB
-//! grid (32,768 cells, 1 MiB of sums), keeping for each cell the number of
-//! pixels and the sum of their exact values. A cell's color is the exact mean
+//! One pass puts every counted pixel into a cell of a 32-level-per-channel
+//! grid (32,768 cells, 1 MiB of sums; the levels are spaced evenly in
+//! perceived lightness, not in sRGB code values), keeping for each cell the
+//! number of pixels and the sum of their exact values. A cell's color is the exact mean
 //! of its pixels, so every pixel counts and nothing is thrown away; what
 //! follows costs the same for a thumbnail and a 100-megapixel photo.
 //!
@@ -15,9 +16,9 @@ use std::collections::HashMap;
 use crate::error::{Error, Result};
 use crate::image::Image;
 
-/// Bits kept per channel for the grid.
+/// Bits of grid level per channel.
 pub const BIN_BITS: u32 = 5;
-const SHIFT: u32 = 8 - BIN_BITS;
+const LEVELS: usize = 1 << BIN_BITS;
 const CELLS: usize = 1 << (3 * BIN_BITS);
 
 /// A set of colors, each with the number of pixels it stands for.
@@ -52,8 +53,19 @@ struct Cell {
 }
 
 #[inline]
-fn cell_index([r, g, b]: [u8; 3]) -> usize {
-    ((r as usize >> SHIFT) << (2 * BIN_BITS)) | ((g as usize >> SHIFT) << BIN_BITS) | (b as usize >> SHIFT)
+fn cell_index(lut: &[u8; 256], [r, g, b]: [u8; 3]) -> usize {
+    ((lut[r as usize] as usize) << (2 * BIN_BITS)) | ((lut[g as usize] as usize) << BIN_BITS) | lut[b as usize] as usize
+}
+
+/// The grid level of each 8-bit channel value: uniform in the Oklab
+/// lightness of that value's gray (the cube root of linear light), so dark
+/// cells are as narrow perceptually as light ones. (Uniform sRGB levels would
+/// lump 0..=7, a span of 13 ΔE_ok, into one cell, and 248..=255, a span of 2.)
+fn levels() -> [u8; 256] {
+    std::array::from_fn(|v| {
+        let l = crate::color::srgb_to_linear(v as f64 / 255.0).cbrt();
+        ((l * LEVELS as f64) as usize).min(LEVELS - 1) as u8
+    })
 }
 
 /// Reduces the counted pixels of `image` (every `stride`-th pixel, alpha at
@@ -62,8 +74,9 @@ fn cell_index([r, g, b]: [u8; 3]) -> usize {
 pub fn weighted_colors(image: &Image, stride: usize, alpha_threshold: u8, want: usize) -> Result<WeightedColors> {
     let mut cells = vec![Cell::default(); CELLS];
     let mut counted = 0u64;
+    let lut = levels();
     image.for_each_counted(stride, alpha_threshold, |c| {
-        let cell = &mut cells[cell_index(c)];
+        let cell = &mut cells[cell_index(&lut, c)];
         cell.count += 1;
         cell.sum[0] += c[0] as u64;
         cell.sum[1] += c[1] as u64;
@@ -121,12 +134,23 @@ mod tests {
 
     #[test]
     fn cell_means_are_exact_means_and_weights_count_pixels() {
-        let img = rgb(&[[0, 0, 0], [2, 4, 6], [255, 255, 255]]);
+        // 248..=254 all lie in the top level; 0 is alone in the bottom one.
+        let img = rgb(&[[0, 0, 0], [248, 250, 252], [252, 254, 248]]);
         let w = weighted_colors(&img, 1, 128, 1).unwrap();
         assert!(!w.exact);
         assert_eq!(w.counted, 3);
-        assert_eq!(w.colors, vec![[1.0, 2.0, 3.0], [255.0, 255.0, 255.0]]);
-        assert_eq!(w.weights, vec![2.0, 1.0]);
+        assert_eq!(w.colors, vec![[0.0, 0.0, 0.0], [250.0, 252.0, 250.0]]);
+        assert_eq!(w.weights, vec![1.0, 2.0]);
+    }
+
+    #[test]
+    fn dark_levels_are_finer_than_light_ones() {
+        let lut = levels();
+        // Near black, neighbouring code values already differ by a level or more...
+        assert!(lut[1] > lut[0] && lut[4] > lut[2]);
+        // ...while near white eight code values share one.
+        assert_eq!(lut[248], lut[255]);
+        assert!(lut.windows(2).all(|w| w[0] <= w[1]));
     }
 
     #[test]
@@ -148,17 +172,22 @@ mod tests {
 
     #[test]
     fn memory_does_not_grow_with_the_image() {
-        // A gradient touching every cell still yields at most CELLS entries.
+        // One value for each level in use; every combination touches one cell.
+        let lut = levels();
+        let mut reps: Vec<u8> = (0..=255u8).collect();
+        reps.dedup_by_key(|v| lut[*v as usize]);
         let mut px = Vec::new();
-        for r in (0..=255u16).step_by(8) {
-            for g in (0..=255u16).step_by(8) {
-                for b in (0..=255u16).step_by(4) {
-                    px.push([r as u8, g as u8, b as u8]);
+        for &r in &reps {
+            for &g in &reps {
+                for &b in &reps {
+                    px.push([r, g, b]);
+                    px.push([b, r, g]);
                 }
             }
         }
         let w = weighted_colors(&rgb(&px), 1, 128, 10).unwrap();
-        assert_eq!(w.len(), CELLS);
+        assert_eq!(w.len(), reps.len().pow(3));
+        assert!(w.len() <= CELLS);
         assert_eq!(w.counted as usize, px.len());
     }
 }

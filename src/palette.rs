@@ -221,13 +221,8 @@ pub fn extract(image: &Image, options: &Options) -> Result<Palette> {
         Sampling::All => 1,
         Sampling::Seed => seed_stride(image.width(), image.height()),
     };
-    let t0 = std::time::Instant::now();
     let colors = weighted_colors(image, stride, options.alpha_threshold, options.colors)?;
-    let t1 = std::time::Instant::now();
     let swatches = swatches_of(&colors, options);
-    if std::env::var("CP_TIME").is_ok() {
-        eprintln!("hist {:?} ({} bins) cluster {:?}", t1 - t0, colors.len(), t1.elapsed());
-    }
     let order = sort::order(&swatches, &options.sort)?;
     Ok(Palette {
         width: image.width(),
@@ -257,15 +252,7 @@ fn swatches_of(colors: &WeightedColors, options: &Options) -> Vec<Swatch> {
     }
     let points: Vec<Point> = colors.colors.iter().map(|&c| options.space.point(c)).collect();
     let weights = &colors.weights;
-    let alpha: f64 = std::env::var("CP_ALPHA").ok().and_then(|v| v.parse().ok()).unwrap_or(1.0);
-    let cw: Vec<f64> = weights.iter().map(|w| w.powf(alpha)).collect();
-    let mut labels = cluster::cluster(&points, &cw, options.colors, options.method, options.seed);
-    if std::env::var("CP_POLISH").is_ok() && options.method == Method::KMeans {
-        let k = options.colors;
-        let means = cluster::cluster_means(&points, weights, &labels, k);
-        let centers: Vec<Point> = means.iter().map(|m| m.0).collect();
-        labels = cluster::kmeans::polish(&points, weights, centers).labels;
-    }
+    let mut labels = cluster::cluster(&points, weights, options.colors, options.method, options.seed);
     make_distinct(&points, weights, &mut labels, options.colors, options.space);
     let k = *labels.iter().max().expect("points") as usize + 1;
     cluster::cluster_means(&points, weights, &labels, k)
