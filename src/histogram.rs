@@ -46,11 +46,9 @@ impl WeightedColors {
     }
 }
 
-#[derive(Clone, Copy, Default)]
-struct Cell {
-    count: u64,
-    sum: [u64; 3],
-}
+/// Pixels summed in 32-bit cells before they are added to the 64-bit
+/// totals: 2²⁴ · 255 < 2³², so no cell can overflow within a block.
+const BLOCK_PIXELS: usize = 1 << 24;
 
 #[inline]
 fn cell_index(lut: &[u8; 256], [r, g, b]: [u8; 3]) -> usize {
@@ -72,31 +70,44 @@ fn levels() -> [u8; 256] {
 /// least `alpha_threshold`) to weighted colors. If the image holds fewer than
 /// `want` grid cells, the result is its exact distinct colors.
 pub fn weighted_colors(image: &Image, stride: usize, alpha_threshold: u8, want: usize) -> Result<WeightedColors> {
-    let mut cells = vec![Cell::default(); CELLS];
-    let mut counted = 0u64;
+    let stride = stride.max(1);
     let lut = levels();
-    image.for_each_counted(stride, alpha_threshold, |c| {
-        let cell = &mut cells[cell_index(&lut, c)];
-        cell.count += 1;
-        cell.sum[0] += c[0] as u64;
-        cell.sum[1] += c[1] as u64;
-        cell.sum[2] += c[2] as u64;
-        counted += 1;
-    });
+    // Per cell: pixel count and the sums of R, G and B.
+    let mut block = vec![[0u32; 4]; CELLS];
+    let mut cells = vec![[0u64; 4]; CELLS];
+    let pixels = image.pixel_count() as usize;
+    let step = BLOCK_PIXELS / stride * stride;
+    for start in (0..pixels).step_by(step) {
+        image.for_each_counted_in(start..(start + step).min(pixels), stride, alpha_threshold, |c| {
+            let cell = &mut block[cell_index(&lut, c)];
+            cell[0] += 1;
+            cell[1] += c[0] as u32;
+            cell[2] += c[1] as u32;
+            cell[3] += c[2] as u32;
+        });
+        for (total, part) in cells.iter_mut().zip(block.iter_mut()) {
+            for i in 0..4 {
+                total[i] += part[i] as u64;
+            }
+            *part = [0; 4];
+        }
+    }
+    drop(block);
+    let counted: u64 = cells.iter().map(|c| c[0]).sum();
     if counted == 0 {
         return Err(Error::InvalidInput(format!(
             "the image has no opaque pixel (none with alpha >= {alpha_threshold}), so there is no color to extract"
         )));
     }
-    let occupied = cells.iter().filter(|c| c.count > 0).count();
+    let occupied = cells.iter().filter(|c| c[0] > 0).count();
     if occupied < want {
         return Ok(exact_colors(image, stride, alpha_threshold, counted));
     }
     let mut colors = Vec::with_capacity(occupied);
     let mut weights = Vec::with_capacity(occupied);
-    for cell in cells.iter().filter(|c| c.count > 0) {
-        let n = cell.count as f64;
-        colors.push(cell.sum.map(|s| s as f64 / n));
+    for cell in cells.iter().filter(|c| c[0] > 0) {
+        let n = cell[0] as f64;
+        colors.push([cell[1] as f64 / n, cell[2] as f64 / n, cell[3] as f64 / n]);
         weights.push(n);
     }
     Ok(WeightedColors { colors, weights, exact: false, counted })

@@ -95,16 +95,35 @@ impl Image {
     /// Calls `f` with the RGB of every `stride`-th pixel (in row-major order,
     /// starting with the first) whose alpha is at least `alpha_threshold`.
     #[inline]
-    pub fn for_each_counted(&self, stride: usize, alpha_threshold: u8, mut f: impl FnMut([u8; 3])) {
-        let stride = stride.max(1);
-        match self.layout {
-            Layout::Rgb8 => {
-                for p in self.data.chunks_exact(3).step_by(stride) {
+    pub fn for_each_counted(&self, stride: usize, alpha_threshold: u8, f: impl FnMut([u8; 3])) {
+        self.for_each_counted_in(0..self.pixel_count() as usize, stride, alpha_threshold, f);
+    }
+
+    /// As [`Image::for_each_counted`], for the pixels with index in `range`
+    /// (whose start should be a multiple of `stride`).
+    #[inline]
+    pub fn for_each_counted_in(
+        &self,
+        range: std::ops::Range<usize>,
+        stride: usize,
+        alpha_threshold: u8,
+        mut f: impl FnMut([u8; 3]),
+    ) {
+        let c = self.layout.channels();
+        let bytes = &self.data[range.start * c..range.end * c];
+        match (self.layout, stride.max(1)) {
+            (Layout::Rgb8, 1) => {
+                for p in bytes.chunks_exact(3) {
                     f([p[0], p[1], p[2]]);
                 }
             }
-            Layout::Rgba8 => {
-                for p in self.data.chunks_exact(4).step_by(stride) {
+            (Layout::Rgb8, s) => {
+                for p in bytes.chunks_exact(3).step_by(s) {
+                    f([p[0], p[1], p[2]]);
+                }
+            }
+            (Layout::Rgba8, s) => {
+                for p in bytes.chunks_exact(4).step_by(s) {
                     if p[3] >= alpha_threshold {
                         f([p[0], p[1], p[2]]);
                     }
