@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Builds the web page into dist/, a self-contained static site (relative URLs
+# only, so it works from any sub-path, e.g. GitHub Pages):
+#   1. the wasm32 target and wasm-bindgen-cli at the version in Cargo.lock
+#      (installed when missing, so this works on a fresh machine);
+#   2. the core as WebAssembly (release), bound with wasm-bindgen into www/pkg/;
+#   3. dist/ = www/ (index.html, scripts, styles, pkg/).
+# `scripts/build.sh --tools-only` does step 1 alone (scripts/test.sh uses it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+target_dir="${CARGO_TARGET_DIR:-target}"
+wasm="$target_dir/wasm32-unknown-unknown/release/cinepal.wasm"
+
+# Installs what the wasm build needs; shared with scripts/test.sh.
+ensure_wasm_tools() {
+    rustup target add wasm32-unknown-unknown >/dev/null
+    local want
+    want=$(awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' Cargo.lock)
+    if [ -z "$want" ]; then
+        echo "build: wasm-bindgen is not in Cargo.lock" >&2
+        exit 1
+    fi
+    local have
+    have=$(wasm-bindgen --version 2>/dev/null | awk '{ print $2 }' || true)
+    if [ "$have" != "$want" ] || ! command -v wasm-bindgen-test-runner >/dev/null; then
+        echo "== installing wasm-bindgen-cli $want (about 2 minutes)"
+        cargo install wasm-bindgen-cli --version "$want" --locked \
+            || cargo install wasm-bindgen-cli --version "$want"
+    fi
+}
+
+ensure_wasm_tools
+if [ "${1:-}" = "--tools-only" ]; then
+    exit 0
+fi
+
+echo "== wasm (release)"
+cargo build --release --lib --target wasm32-unknown-unknown
+rm -rf www/pkg
+# Without the name and producers sections: 8% smaller; panic messages still name the source line.
+wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir www/pkg "$wasm"
+
+raw=$(wc -c <www/pkg/cinepal_bg.wasm)
+gz=$(gzip -9 -c www/pkg/cinepal_bg.wasm | wc -c)
+echo "wasm: $raw bytes, $gz bytes gzipped (gzip -9)"
+
+echo "== dist/"
+if [ ! -f www/index.html ]; then
+    echo "build: www/index.html is missing, so there is no page to put in dist/ (www/pkg/ is built)" >&2
+    exit 1
+fi
+rm -rf dist
+mkdir -p dist
+# Everything the page is made of; tests, sources and notes stay out.
+(
+    cd www
+    find . -type f \( -name '*.html' -o -name '*.js' -o -name '*.mjs' -o -name '*.css' -o -name '*.wasm' \
+        -o -name '*.svg' -o -name '*.png' -o -name '*.ico' -o -name '*.webmanifest' -o -name '*.json' \) \
+        -not -path './node_modules/*' -print0
+) | (cd www && xargs -0 -r cp --parents -t ../dist)
+if grep -rnoE '(src|href)="/[^/]' dist --include='*.html' | grep -v 'href="//' >/dev/null; then
+    echo "build: warning: an absolute URL in dist/*.html will break under a sub-path:" >&2
+    grep -rnoE '(src|href)="/[^/][^"]*"' dist --include='*.html' >&2 || true
+fi
+echo "dist/: $(find dist -type f | wc -l) files, $(du -sk dist | cut -f1) KiB"

@@ -1,0 +1,371 @@
+//! The WebAssembly API in a real (headless) browser: what the page sees must
+//! be what the core computes, and bad input must throw, never trap.
+//!
+//! Run with `cargo test --target wasm32-unknown-unknown --test wasm` (see scripts/test.sh).
+#![cfg(target_arch = "wasm32")]
+
+use std::io::Cursor;
+
+use cinepal::wasm::{defaults, extract_palette, Still};
+use cinepal::{Limits, Method, Options, Palette, Sampling, Sort, Space};
+use js_sys::{Array, Reflect, Uint8Array};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const W: u32 = 96;
+const H: u32 = 64;
+
+/// A PNG of `w × h` RGBA pixels.
+fn png(w: u32, h: u32, rgba: Vec<u8>) -> Vec<u8> {
+    let mut out = Vec::new();
+    image::RgbaImage::from_raw(w, h, rgba)
+        .unwrap()
+        .write_to(&mut Cursor::new(&mut out), image::ImageFormat::Png)
+        .unwrap();
+    out
+}
+
+/// A still-like test picture: a dark sky gradient, a warm ground, a vivid
+/// red accent and a few transparent pixels, with enough distinct colors that
+/// the clustering (not the exact-colors path) runs.
+fn still_png() -> Vec<u8> {
+    let mut px = Vec::with_capacity((W * H * 4) as usize);
+    for y in 0..H {
+        for x in 0..W {
+            let rgba = if (40..48).contains(&x) && (20..28).contains(&y) {
+                [230, 20, 30, 255]
+            } else if y < H / 2 {
+                [(10 + x / 3) as u8, (20 + y) as u8, (90 + x) as u8, 255]
+            } else {
+                [(120 + x) as u8, (80 + y / 2) as u8, (30 + (x * y) % 40) as u8, if x == 0 { 0 } else { 255 }]
+            };
+            px.extend_from_slice(&rgba);
+        }
+    }
+    png(W, H, px)
+}
+
+fn js_bytes(bytes: &[u8]) -> JsValue {
+    Uint8Array::from(bytes).into()
+}
+
+fn s(v: &str) -> JsValue {
+    JsValue::from_str(v)
+}
+
+fn get(v: &JsValue, key: &str) -> JsValue {
+    Reflect::get(v, &s(key)).unwrap()
+}
+
+fn num(v: &JsValue, key: &str) -> f64 {
+    get(v, key).as_f64().unwrap_or_else(|| panic!("{key} is not a number"))
+}
+
+fn text(v: &JsValue, key: &str) -> String {
+    get(v, key).as_string().unwrap_or_else(|| panic!("{key} is not a string"))
+}
+
+fn options(pairs: &[(&str, JsValue)]) -> JsValue {
+    let o = js_sys::Object::new();
+    for (k, v) in pairs {
+        Reflect::set(&o, &s(k), v).unwrap();
+    }
+    o.into()
+}
+
+fn native(bytes: &[u8], options: &Options) -> Palette {
+    cinepal::extract(&cinepal::decode(bytes, &Limits::default()).unwrap(), options).unwrap()
+}
+
+/// The JS palette object holds exactly the core's palette.
+fn assert_same(js: &JsValue, p: &Palette) {
+    assert_eq!(num(js, "width") as u32, p.width);
+    assert_eq!(num(js, "height") as u32, p.height);
+    assert_eq!(num(js, "pixels") as u64, p.pixels);
+    assert_eq!(num(js, "counted") as u64, p.counted);
+    assert_eq!(num(js, "requested") as usize, p.requested);
+    assert_eq!(num(js, "count") as usize, p.swatches.len());
+    assert_eq!(text(js, "method"), p.options.method.name());
+    assert_eq!(text(js, "space"), p.options.space.name());
+    assert_eq!(text(js, "sort"), p.options.sort.name());
+    assert_eq!(text(js, "sample"), p.options.sampling.name());
+    assert_eq!(num(js, "seed") as u64, p.options.seed);
+    let colors: Array = get(js, "colors").dyn_into().unwrap();
+    assert_eq!(colors.length() as usize, p.swatches.len());
+    for (c, sw) in colors.iter().zip(&p.swatches) {
+        assert_eq!(text(&c, "hex"), sw.hex());
+        let rgb: Vec<u8> = Array::from(&get(&c, "rgb")).iter().map(|v| v.as_f64().unwrap() as u8).collect();
+        assert_eq!(rgb, sw.rgb);
+        assert_eq!(num(&c, "share"), sw.share);
+        let lab: Vec<f64> = Array::from(&get(&c, "oklab")).iter().map(|v| v.as_f64().unwrap()).collect();
+        let o = sw.oklab();
+        assert_eq!(lab, vec![o.l, o.a, o.b]);
+    }
+    let t = get(js, "timings");
+    assert!(num(&t, "decodeMs") >= 0.0 && num(&t, "extractMs") >= 0.0);
+}
+
+fn hexes(js: &JsValue) -> Vec<String> {
+    Array::from(&get(js, "colors")).iter().map(|c| text(&c, "hex")).collect()
+}
+
+/// The thrown value is a JS `Error` named `kind`.
+fn assert_throws<T>(result: Result<T, JsValue>, kind: &str) -> String {
+    let Err(e) = result else { panic!("expected an error named {kind}") };
+    let e: js_sys::Error = e.dyn_into().expect("a JS Error");
+    assert_eq!(String::from(e.name()), kind, "{}", String::from(e.message()));
+    let message = String::from(e.message());
+    assert!(!message.is_empty());
+    message
+}
+
+#[wasm_bindgen_test]
+fn defaults_list_every_choice() {
+    let d = defaults();
+    assert_eq!(num(&d, "colors"), 10.0);
+    assert_eq!(num(&d, "maxColors"), 64.0);
+    assert_eq!(text(&d, "method"), "kmeans");
+    assert_eq!(text(&d, "sort"), "none");
+    assert_eq!(text(&d, "space"), "oklab");
+    assert_eq!(text(&d, "sample"), "all");
+    assert_eq!(num(&d, "seed"), 0.0);
+    assert_eq!(num(&d, "alphaThreshold"), 128.0);
+    assert_eq!(num(&d, "maxPixels"), 1e8);
+    let names = |key: &str| -> Vec<String> { Array::from(&get(&d, key)).iter().map(|o| text(&o, "name")).collect() };
+    assert_eq!(names("methods"), Method::ALL.map(|m| m.name().to_string()));
+    assert_eq!(names("sorts"), Sort::NAMED.map(|o| o.name()));
+    assert_eq!(names("spaces"), ["oklab", "rgb"]);
+    for o in Array::from(&get(&d, "methods")).iter() {
+        assert!(!text(&o, "hint").is_empty());
+    }
+}
+
+#[wasm_bindgen_test]
+fn extract_palette_gives_the_cores_palette_for_every_method() {
+    let bytes = still_png();
+    for method in Method::ALL {
+        let js = extract_palette(&js_bytes(&bytes), 6.0, &s(method.name()), &s("smooth"), &JsValue::UNDEFINED).unwrap();
+        let p = native(&bytes, &Options { colors: 6, method, sort: Sort::Smooth, ..Options::default() });
+        assert_eq!(p.swatches.len(), 6);
+        assert_same(&js, &p);
+        assert_eq!(num(&get(&js, "colors"), "length"), 6.0);
+        let total: f64 = p.swatches.iter().map(|s| s.share).sum();
+        assert!((total - 1.0).abs() < 1e-9);
+    }
+}
+
+#[wasm_bindgen_test]
+fn options_object_reaches_the_core() {
+    let bytes = still_png();
+    let opts = options(&[
+        ("space", s("rgb")),
+        ("seed", s("18446744073709551615")),
+        ("alphaThreshold", JsValue::from_f64(0.0)),
+        ("sample", s("seed")),
+        ("maxPixels", JsValue::from_f64((W * H) as f64)),
+    ]);
+    let js = extract_palette(&js_bytes(&bytes), 4.0, &s("k-means"), &s("dark-to-light"), &opts).unwrap();
+    let want = Options {
+        colors: 4,
+        method: Method::KMeans,
+        space: Space::Rgb,
+        sort: Sort::DarkToLight,
+        seed: u64::MAX,
+        alpha_threshold: 0,
+        sampling: Sampling::Seed,
+    };
+    let p = native(&bytes, &want);
+    // A seed above 2^53 comes back as a string of digits, so it round-trips.
+    assert_eq!(text(&js, "seed"), "18446744073709551615");
+    Reflect::set(&js, &s("seed"), &JsValue::from_f64(0.0)).unwrap();
+    assert_same(&js, &Palette { options: Options { seed: 0, ..want }, ..p });
+    // Every pixel of the 96x64 image counts when alpha 0 is allowed: the seed's stride is 1 here.
+    assert_eq!(num(&js, "counted"), (W * H) as f64);
+    // Numbers, and BigInts, are seeds too.
+    let with_seed = |seed: JsValue| {
+        let js = extract_palette(&js_bytes(&bytes), 4.0, &s("kmeans"), &s("none"), &options(&[("seed", seed)]));
+        hexes(&js.unwrap())
+    };
+    assert_eq!(with_seed(JsValue::from_f64(7.0)), with_seed(s("7")));
+    assert_eq!(with_seed(JsValue::bigint_from_str("7")), with_seed(s("7")));
+}
+
+#[wasm_bindgen_test]
+fn few_colors_give_exactly_those_colors() {
+    let mut px = Vec::new();
+    for i in 0..30u32 {
+        px.extend_from_slice(if i < 20 { &[200, 30, 40, 255] } else { &[20, 40, 200, 255] });
+    }
+    let js = extract_palette(&js_bytes(&png(6, 5, px)), 10.0, &s("ward"), &s("share"), &JsValue::NULL).unwrap();
+    assert_eq!(hexes(&js), ["#c81e28", "#1428c8"]);
+    assert_eq!(num(&js, "requested"), 10.0);
+    assert_eq!(num(&js, "count"), 2.0);
+}
+
+#[wasm_bindgen_test]
+fn still_round_trip() {
+    let bytes = still_png();
+    let mut still = Still::new(&js_bytes(&bytes), &JsValue::UNDEFINED).unwrap();
+    assert_eq!((still.width(), still.height()), (W, H));
+    assert!(still.decode_ms() >= 0.0);
+
+    let first = still.extract(5.0, &s("complete"), &s("share"), &JsValue::UNDEFINED).unwrap();
+    let p = native(&bytes, &Options { colors: 5, method: Method::Complete, sort: Sort::Share, ..Options::default() });
+    assert_same(&first, &p);
+    assert_eq!(num(&get(&first, "timings"), "decodeMs"), 0.0);
+    // The vivid accent (64 of 6144 pixels) keeps its own swatch with complete linkage.
+    assert!(hexes(&first).contains(&"#e6141e".to_string()), "{:?}", hexes(&first));
+
+    // Reorder by indices into the *displayed* colors; orders compose.
+    let shown = hexes(&first);
+    let reversed = still.reorder(&Array::of5(&4.into(), &3.into(), &2.into(), &1.into(), &0.into()).into()).unwrap();
+    let mut want = shown.clone();
+    want.reverse();
+    assert_eq!(hexes(&reversed), want);
+    let swapped = still.reorder(&Array::of5(&1.into(), &0.into(), &2.into(), &3.into(), &4.into()).into()).unwrap();
+    want.swap(0, 1);
+    assert_eq!(hexes(&swapped), want);
+    // The sort is the permutation of the `none` order, which the core (and the CLI) accept as a sort.
+    let manual = Sort::parse(&text(&swapped, "sort")).unwrap();
+    let again = native(&bytes, &Options { colors: 5, method: Method::Complete, sort: manual, ..Options::default() });
+    assert_same(&swapped, &again);
+
+    // The composite: the image on top, the strip below in the DESIGN.md geometry.
+    let height = still.composite_height(&JsValue::UNDEFINED).unwrap();
+    let m = W as f64 / 51.0; // 10n + 1 with n = 5
+    assert_eq!(height, H + (11.0 * m) as u32);
+    let rgba = still.render(&JsValue::UNDEFINED).unwrap().to_vec();
+    assert_eq!(rgba.len(), (W * height * 4) as usize);
+    let at = |x: u32, y: u32| rgba[((y * W + x) * 4) as usize..][..4].to_vec();
+    assert_eq!(at(44, 24), [230, 20, 30, 255]);
+    assert_eq!(at(0, H - 1)[3], 0, "transparent pixels stay transparent");
+    let swatch_y = H + (5.0 * m) as u32;
+    for (i, hex) in want.iter().enumerate() {
+        let x = ((i as f64 + 1.0) * 10.0 * m - 4.5 * m) as u32;
+        let [r, g, b] = cinepal::color::parse_hex(hex).unwrap();
+        assert_eq!(at(x, swatch_y), [r, g, b, 255], "swatch {i}");
+    }
+    assert_eq!(at(0, swatch_y), [255, 255, 255, 255], "left margin");
+
+    // The strip alone, and proportional widths.
+    let strip = options(&[("strip", JsValue::TRUE)]);
+    let band = still.composite_height(&strip).unwrap();
+    assert_eq!(band, height - H);
+    assert_eq!(still.render(&strip).unwrap().length(), W * band * 4);
+    let prop = options(&[("strip", JsValue::TRUE), ("proportional", JsValue::TRUE)]);
+    assert_eq!(still.render(&prop).unwrap().length(), W * still.composite_height(&prop).unwrap() * 4);
+
+    // Exports are the core's, of the current (reordered) palette.
+    let json = js_sys::JSON::parse(&still.export(&s("json"), &JsValue::UNDEFINED).unwrap()).unwrap();
+    assert_eq!(hexes(&json), want);
+    assert_eq!(text(&json, "sort"), text(&swapped, "sort"));
+    let css = still.export(&s("css"), &JsValue::UNDEFINED).unwrap();
+    assert!(css.contains(&format!("--cinepal-1: {};", want[0])), "{css}");
+    let gpl = still.export(&s("gpl"), &options(&[("name", s("night"))])).unwrap();
+    assert!(gpl.starts_with("GIMP Palette\nName: night\n"), "{gpl}");
+    assert_eq!(still.export(&s("text"), &JsValue::UNDEFINED).unwrap(), cinepal::export::to_text(&again));
+    let svg = still.export(&s("svg"), &JsValue::UNDEFINED).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains(&want[4]), "{svg}");
+    assert_throws(still.export(&s("pdf"), &JsValue::UNDEFINED), "invalid-option");
+
+    // The weighted colors for the scatter: all counted pixels, at most 32,768 cells.
+    let colors = still.colors().unwrap();
+    let rgb: Uint8Array = get(&colors, "rgb").dyn_into().unwrap();
+    let lab: js_sys::Float32Array = get(&colors, "oklab").dyn_into().unwrap();
+    let weight: js_sys::Float32Array = get(&colors, "weight").dyn_into().unwrap();
+    let cells = weight.length();
+    assert!(cells > 5 && cells <= 32_768);
+    assert_eq!((rgb.length(), lab.length()), (3 * cells, 3 * cells));
+    assert_eq!(weight.to_vec().iter().map(|&w| w as f64).sum::<f64>(), num(&first, "counted"));
+
+    drop(still); // free() in JS
+}
+
+#[wasm_bindgen_test]
+fn bad_files_throw_decode_errors() {
+    let text_bytes = b"hello, this is not an image\n".to_vec();
+    let msg = assert_throws(
+        extract_palette(&js_bytes(&text_bytes), 10.0, &s("kmeans"), &s("none"), &JsValue::UNDEFINED),
+        "decode",
+    );
+    assert!(msg.contains("PNG"), "{msg}");
+    let png = still_png();
+    for cut in [8, 40, png.len() / 2, png.len() - 13] {
+        let truncated = js_bytes(&png[..cut]);
+        assert_throws(extract_palette(&truncated, 10.0, &s("kmeans"), &s("none"), &JsValue::UNDEFINED), "decode");
+        assert_throws(Still::new(&truncated, &JsValue::UNDEFINED), "decode");
+    }
+    assert_throws(Still::new(&js_bytes(&[]), &JsValue::UNDEFINED), "decode");
+    // The instance is still usable afterwards.
+    assert!(extract_palette(&js_bytes(&png), 3.0, &s("kmeans"), &s("none"), &JsValue::UNDEFINED).is_ok());
+}
+
+#[wasm_bindgen_test]
+fn bad_options_throw_invalid_option() {
+    let bytes = js_bytes(&still_png());
+    let none = JsValue::UNDEFINED;
+    let extract =
+        |n: f64, method: &str, sort: &str, opts: &JsValue| extract_palette(&bytes, n, &s(method), &s(sort), opts);
+    let msg = assert_throws(extract(0.0, "kmeans", "none", &none), "invalid-option");
+    assert!(msg.contains("between 1 and 64") || msg.contains("1 to 64"), "{msg}");
+    for n in [65.0, -1.0, 2.5, f64::NAN, f64::INFINITY] {
+        assert_throws(extract(n, "kmeans", "none", &none), "invalid-option");
+    }
+    assert_throws(extract(5.0, "dbscan", "none", &none), "invalid-option");
+    assert_throws(extract(5.0, "kmeans", "rainbow", &none), "invalid-option");
+    assert_throws(extract(5.0, "kmeans", "0,0,1,2,3", &none), "invalid-option");
+    assert_throws(extract(5.0, "kmeans", "none", &options(&[("space", s("cmyk"))])), "invalid-option");
+    assert_throws(extract(5.0, "kmeans", "none", &options(&[("seed", JsValue::from_f64(-1.0))])), "invalid-option");
+    assert_throws(extract(5.0, "kmeans", "none", &options(&[("seed", s("x"))])), "invalid-option");
+    assert_throws(
+        extract(5.0, "kmeans", "none", &options(&[("alphaThreshold", JsValue::from_f64(256.0))])),
+        "invalid-option",
+    );
+    assert_throws(extract(5.0, "kmeans", "none", &options(&[("sample", s("some"))])), "invalid-option");
+    assert_throws(extract(5.0, "kmeans", "none", &options(&[("maxPixels", JsValue::from_f64(0.0))])), "invalid-option");
+    assert_throws(extract(5.0, "kmeans", "none", &s("oklab")), "invalid-option");
+    assert_throws(extract_palette(&bytes, 5.0, &JsValue::from_f64(3.0), &s("none"), &none), "invalid-option");
+
+    let mut still = Still::new(&bytes, &none).unwrap();
+    assert_throws(still.reorder(&Array::new().into()), "invalid-option");
+    assert_throws(still.render(&none), "invalid-option");
+    still.extract(3.0, &s("kmeans"), &s("none"), &none).unwrap();
+    assert_throws(still.reorder(&Array::of2(&0.into(), &1.into()).into()), "invalid-option");
+    assert_throws(still.reorder(&Array::of3(&0.into(), &0.into(), &1.into()).into()), "invalid-option");
+    assert_throws(still.reorder(&Array::of3(&0.into(), &1.into(), &3.into()).into()), "invalid-option");
+    assert_throws(still.reorder(&s("2,1,0")), "invalid-option");
+    assert_throws(still.extract(0.0, &s("kmeans"), &s("none"), &none), "invalid-option");
+    // A failed call leaves the current palette as it was.
+    assert!(still.reorder(&Array::of3(&2.into(), &1.into(), &0.into()).into()).is_ok());
+}
+
+#[wasm_bindgen_test]
+fn limits_and_empty_images_throw_their_kinds() {
+    let bytes = js_bytes(&still_png());
+    let small = options(&[("maxPixels", JsValue::from_f64(100.0))]);
+    let msg = assert_throws(extract_palette(&bytes, 5.0, &s("kmeans"), &s("none"), &small), "limits");
+    assert!(msg.contains("96x64"), "{msg}");
+    assert_throws(Still::new(&bytes, &JsValue::from_f64(100.0)), "limits");
+
+    let transparent = js_bytes(&png(4, 4, vec![0; 64]));
+    let msg = assert_throws(
+        extract_palette(&transparent, 5.0, &s("kmeans"), &s("none"), &JsValue::UNDEFINED),
+        "invalid-input",
+    );
+    assert!(msg.contains("no opaque pixel"), "{msg}");
+    let mut still = Still::new(&transparent, &JsValue::UNDEFINED).unwrap();
+    assert_throws(still.extract(5.0, &s("kmeans"), &s("none"), &JsValue::UNDEFINED), "invalid-input");
+    // ... unless transparent pixels are counted.
+    let all = options(&[("alphaThreshold", JsValue::from_f64(0.0))]);
+    assert_eq!(hexes(&still.extract(5.0, &s("kmeans"), &s("none"), &all).unwrap()), ["#000000"]);
+
+    assert_throws(
+        extract_palette(&s("not bytes"), 5.0, &s("kmeans"), &s("none"), &JsValue::UNDEFINED),
+        "invalid-input",
+    );
+    // An ArrayBuffer is accepted as well as a Uint8Array.
+    let buffer: JsValue = Uint8Array::from(&still_png()[..]).buffer().into();
+    assert!(extract_palette(&buffer, 5.0, &s("kmeans"), &s("none"), &JsValue::UNDEFINED).is_ok());
+}
