@@ -1,0 +1,279 @@
+// The page end to end: choose a photo, see the CLI's palette, change the
+// settings, reorder by mouse and keyboard, download, and look at it.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { PNG } from 'pngjs';
+import {
+  startServer,
+  launch,
+  openApp,
+  choose,
+  waitForPalette,
+  hexes,
+  stripColors,
+  cliPalette,
+  image,
+  imagesMissing,
+  artifactPath,
+} from './helpers.mjs';
+
+const PORTRAIT = 'vibrant_portrait_film.jpg';
+const skip = imagesMissing ? `skipped: ${imagesMissing}` : false;
+
+let server;
+let browser;
+
+before(async () => {
+  server = await startServer();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** A page showing the portrait's palette with the default settings. */
+async function withPortrait(fn, contextOptions) {
+  const { context, page } = await openApp(browser, server, contextOptions);
+  try {
+    await choose(page, image(PORTRAIT));
+    const shown = await waitForPalette(page, PORTRAIT);
+    await fn(page, shown, context);
+    assert.deepEqual(page.errors, [], 'no errors in the console');
+  } finally {
+    await context.close();
+  }
+}
+
+function cliHexes(file, args) {
+  return cliPalette(image(file), args).colors.map((c) => c.hex);
+}
+
+test('a photo chosen with the file picker shows the same palette as the CLI', { skip }, async () => {
+  await withPortrait(async (page, shown) => {
+    assert.deepEqual(shown, cliHexes(PORTRAIT, ['-n', '10', '-m', 'kmeans']));
+    assert.deepEqual(await stripColors(page), shown, 'the strip shows the swatches in order');
+    const size = await page.$eval('#composite', (c) => [c.width, c.height]);
+    const cli = cliPalette(image(PORTRAIT), ['-n', '10']);
+    assert.deepEqual(size, [cli.width, cli.height + Math.floor((11 * cli.width) / (10 * 10 + 1))]);
+    const shares = await page.$$eval('#swatches .share', (els) => els.map((e) => e.textContent));
+    assert.equal(shares.length, 10);
+    assert.match(shares[0], /^\d+(\.\d)? %$/);
+    assert.match(await page.textContent('#status'), /^10 colors from 0\.3 MP in \d+ ms$/);
+  });
+});
+
+test('changing the method, the count and the order changes the palette as the CLI does', { skip }, async () => {
+  await withPortrait(async (page, first) => {
+    await page.selectOption('#method', 'complete');
+    const complete = await waitForPalette(page, PORTRAIT, { not: first });
+    assert.deepEqual(complete, cliHexes(PORTRAIT, ['-n', '10', '-m', 'complete']));
+    assert.match(await page.textContent('#method-hint'), /vivid accents/);
+
+    await page.fill('#count', '6');
+    const six = await waitForPalette(page, PORTRAIT, { count: 6 });
+    assert.deepEqual(six, cliHexes(PORTRAIT, ['-n', '6', '-m', 'complete']));
+    assert.deepEqual(await stripColors(page), six);
+
+    await page.selectOption('#sort', 'smooth');
+    const smooth = await waitForPalette(page, PORTRAIT, { count: 6, not: six });
+    assert.deepEqual(smooth, cliHexes(PORTRAIT, ['-n', '6', '-m', 'complete', '-s', 'smooth']));
+
+    await page.selectOption('#space', 'rgb');
+    const rgb = await waitForPalette(page, PORTRAIT, { count: 6, not: smooth });
+    assert.deepEqual(rgb, cliHexes(PORTRAIT, ['-n', '6', '-m', 'complete', '-s', 'smooth', '--space', 'rgb']));
+
+    // A fresh seed: k-means may find other colors; the page stays consistent.
+    await page.selectOption('#method', 'kmeans');
+    const seeded = await waitForPalette(page, PORTRAIT, { count: 6 });
+    await page.click('#new-palette');
+    const seedText = await page.textContent('#seed-hint');
+    const seed = seedText.match(/Seed (\d+)/)[1];
+    await page.waitForFunction(() => document.querySelector('.stage').getAttribute('aria-busy') === 'false');
+    const fresh = await waitForPalette(page, PORTRAIT, { count: 6 });
+    assert.deepEqual(
+      fresh,
+      cliHexes(PORTRAIT, ['-n', '6', '-m', 'kmeans', '-s', 'smooth', '--space', 'rgb', '--seed', seed]),
+    );
+    assert.ok(seeded.length === 6);
+  });
+});
+
+test('dragging a swatch with the mouse reorders the list, the composite and the sort control', { skip }, async () => {
+  await withPortrait(async (page, before) => {
+    const boxes = await page.$$eval('#swatches [data-hex]', (els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+      }),
+    );
+    await page.mouse.move(boxes[0].x, boxes[0].y);
+    await page.mouse.down();
+    await page.mouse.move(boxes[1].x, boxes[1].y, { steps: 6 });
+    await page.mouse.move(boxes[2].x, boxes[2].y, { steps: 6 });
+    await page.mouse.up();
+    const expected = [before[1], before[2], before[0], ...before.slice(3)];
+    const after = await waitForPalette(page, PORTRAIT, { not: before });
+    assert.deepEqual(after, expected);
+    assert.deepEqual(await stripColors(page), expected, 'the composite follows the new order');
+    assert.equal(await page.inputValue('#sort'), 'manual');
+    assert.equal(await page.isEnabled('#reset-order'), true);
+    // A drag is not a click: nothing was copied.
+    assert.equal(await page.locator('#swatches .copied').count(), 0);
+
+    await page.click('#reset-order');
+    const reset = await waitForPalette(page, PORTRAIT, { not: after });
+    assert.deepEqual(reset, before);
+    assert.deepEqual(await stripColors(page), before);
+    assert.equal(await page.inputValue('#sort'), 'none');
+  });
+});
+
+test('the keyboard reorders swatches: Space grabs, arrows move, Space drops; Alt+arrow moves at once', { skip }, async () => {
+  await withPortrait(async (page, before) => {
+    await page.focus('#swatches [data-hex]:first-child');
+    await page.keyboard.press('Space');
+    assert.match(await page.textContent('#announce'), /Grabbed/);
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Space');
+    assert.match(await page.textContent('#announce'), /Dropped .* at position 3 of 10/);
+    const expected = [before[1], before[2], before[0], ...before.slice(3)];
+    assert.deepEqual(await waitForPalette(page, PORTRAIT, { not: before }), expected);
+    assert.deepEqual(await stripColors(page), expected);
+    // Focus stays on the moved swatch.
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.hex), before[0]);
+
+    await page.keyboard.press('Alt+ArrowLeft');
+    const moved = [before[1], before[0], before[2], ...before.slice(3)];
+    assert.deepEqual(await waitForPalette(page, PORTRAIT, { not: expected }), moved);
+
+    // Escape puts a grabbed swatch back.
+    await page.keyboard.press('Space');
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Escape');
+    assert.deepEqual(await hexes(page), moved);
+    assert.equal(await page.inputValue('#sort'), 'manual');
+  });
+});
+
+test('downloads: the PNG at full resolution in the chosen order, and JSON, CSS, GIMP and SVG', { skip }, async () => {
+  await withPortrait(async (page, before) => {
+    await page.focus('#swatches [data-hex]:first-child');
+    await page.keyboard.press('Alt+ArrowRight');
+    const order = await waitForPalette(page, PORTRAIT, { not: before });
+
+    const save = async (format) => {
+      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-download="${format}"]`)]);
+      return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
+    };
+
+    const png = await save('png');
+    assert.equal(png.name, 'vibrant_portrait_film-palette.png');
+    const decoded = PNG.sync.read(png.bytes);
+    const cli = cliPalette(image(PORTRAIT), ['-n', '10']);
+    const n = order.length;
+    const band = Math.floor((11 * cli.width) / (10 * n + 1));
+    assert.equal(decoded.width, cli.width);
+    assert.equal(decoded.height, cli.height + band);
+    const m = cli.width / (10 * n + 1);
+    const y = cli.height + Math.floor(band / 2);
+    const inPng = order.map((_, i) => {
+      const x = Math.floor((i + 1) * 10 * m - 4.5 * m);
+      const o = (y * decoded.width + x) * 4;
+      return '#' + [...decoded.data.subarray(o, o + 3)].map((v) => v.toString(16).padStart(2, '0')).join('');
+    });
+    assert.deepEqual(inPng, order, 'the PNG strip shows the manual order');
+    // The margins are white.
+    const o = (y * decoded.width + 1) * 4;
+    assert.deepEqual([...decoded.data.subarray(o, o + 4)], [255, 255, 255, 255]);
+
+    const json = await save('json');
+    assert.equal(json.name, 'vibrant_portrait_film-palette.json');
+    assert.deepEqual(
+      JSON.parse(json.bytes.toString('utf8')).colors.map((c) => c.hex),
+      order,
+    );
+
+    const css = await save('css');
+    assert.equal(css.name, 'vibrant_portrait_film-palette.css');
+    assert.match(css.bytes.toString('utf8'), new RegExp(`--cinepal-1: ${order[0]};`));
+
+    const gpl = await save('gpl');
+    assert.equal(gpl.name, 'vibrant_portrait_film-palette.gpl');
+    assert.match(gpl.bytes.toString('utf8'), /^GIMP Palette\nName: vibrant_portrait_film\n/);
+
+    const svg = await save('svg');
+    assert.equal(svg.name, 'vibrant_portrait_film-palette.svg');
+    const fills = [...svg.bytes.toString('utf8').matchAll(/fill="(#[0-9a-f]{6})"><title>/g)].map((x) => x[1]);
+    assert.deepEqual(fills, order);
+  });
+});
+
+test('clicking a swatch copies its hex and says so', { skip }, async () => {
+  await withPortrait(
+    async (page, shown) => {
+      await page.click('#swatches [data-hex]:nth-child(3)');
+      await page.waitForSelector('#swatches [data-hex]:nth-child(3).copied');
+      assert.equal(await page.evaluate(() => navigator.clipboard.readText()), shown[2]);
+      assert.match(await page.textContent('#announce'), new RegExp(`Copied ${shown[2]}`));
+    },
+    { permissions: ['clipboard-read', 'clipboard-write'] },
+  );
+});
+
+test('the scatter and the compare views draw, and a compared method can be chosen', { skip }, async () => {
+  await withPortrait(async (page) => {
+    await page.click('#scatter-panel summary');
+    await page.click('#compare-panel summary');
+    await page.waitForSelector('#compare button[data-method="single"]', { timeout: 30_000 });
+    const methods = await page.$$eval('#compare button[data-method]', (els) => els.map((e) => e.dataset.method));
+    assert.deepEqual(methods, ['kmeans', 'ward', 'complete', 'average', 'single']);
+    const strip = await page.$$eval('#compare button[data-method="ward"] .compare-strip span', (els) => els.length);
+    assert.equal(strip, 10);
+    // The scatter has drawn something other than its background.
+    await page.waitForFunction(() => {
+      const c = document.getElementById('scatter');
+      const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+      const seen = new Set();
+      for (let i = 0; i < d.length; i += 4 * 97) seen.add((d[i] << 16) | (d[i + 1] << 8) | d[i + 2]);
+      return seen.size > 20;
+    });
+    await page.dragAndDrop('#scatter', '#scatter', { sourcePosition: { x: 100, y: 100 }, targetPosition: { x: 220, y: 140 } });
+    await page.check('input[name="scatter-space"][value="oklab"]');
+    await page.check('input[name="scatter-paint"][value="cluster"]');
+    await page.locator('#scatter-panel').screenshot({ path: await artifactPath('scatter.png') });
+
+    const ward = await page.$$eval('#compare button[data-method="ward"] .compare-strip span', (els) =>
+      els.map((e) => getComputedStyle(e).backgroundColor),
+    );
+    await page.click('#compare button[data-method="ward"]');
+    const shown = await waitForPalette(page, PORTRAIT);
+    await page.waitForFunction(() => document.getElementById('method').value === 'ward');
+    const wardHexes = await waitForPalette(page, PORTRAIT, { count: 10 });
+    assert.deepEqual(wardHexes, cliHexes(PORTRAIT, ['-n', '10', '-m', 'ward']));
+    assert.equal(ward.length, 10);
+    assert.ok(shown.length === 10);
+  });
+});
+
+test('screenshots: wide dark, phone-sized, and light', { skip }, async () => {
+  await withPortrait(async (page) => {
+    await page.screenshot({ path: await artifactPath('page-wide-dark.png'), fullPage: true });
+  }, { colorScheme: 'dark' });
+  await withPortrait(async (page) => {
+    await page.screenshot({ path: await artifactPath('page-phone.png'), fullPage: true });
+    // Single column: nothing wider than the screen.
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert.ok(overflow <= 0, `the page is ${overflow}px wider than a phone`);
+  }, { viewport: { width: 390, height: 844 }, colorScheme: 'dark', hasTouch: true, isMobile: true });
+  await withPortrait(async (page) => {
+    await page.screenshot({ path: await artifactPath('page-light.png'), fullPage: true });
+  }, { colorScheme: 'light' });
+  const { context, page } = await openApp(browser, server);
+  await page.screenshot({ path: await artifactPath('page-empty.png') });
+  await context.close();
+});

@@ -1,0 +1,260 @@
+// The list of swatches: hex, share, click to copy, and reordering by pointer
+// (mouse, touch, pen) or keyboard. Each swatch carries a key (the page uses
+// its index in the extracted palette); a new order is reported as the keys
+// in their new order.
+
+import { copyText } from './clipboard.js';
+
+const DRAG_THRESHOLD = 5; // px a pointer must travel before a press becomes a drag
+
+/**
+ * @param {HTMLOListElement} list
+ * @param {object} o
+ * @param {(keys: number[]) => void} o.onReorder
+ * @param {(message: string) => void} o.announce  for screen readers (aria-live)
+ */
+export function createSwatchList(list, { onReorder, announce }) {
+  let focusPos = 0; // position of the swatch that is in the tab order
+  let grabbed = null; // keyboard grab: {li, from: order before the grab}
+  let drag = null; // pointer drag state
+  let suppressClick = false;
+
+  const items = () => [...list.children];
+  const orderNow = () => items().map((li) => Number(li.dataset.key));
+
+  /** Shows `colors` ({hex, share}) in this order, with their `keys`. */
+  function show(colors, keys) {
+    const hadFocus = list.contains(document.activeElement);
+    grabbed = null;
+    drag = null;
+    list.replaceChildren(...colors.map((c, i) => item(c, i, colors.length, keys[i])));
+    list.style.setProperty('--n', String(Math.max(1, colors.length)));
+    focusPos = Math.min(focusPos, colors.length - 1);
+    setTabStop(focusPos, hadFocus);
+  }
+
+  function item(c, i, n, key) {
+    const li = document.createElement('li');
+    li.className = 'swatch';
+    li.dataset.hex = c.hex;
+    li.dataset.key = String(key);
+    li.tabIndex = -1;
+    const chip = document.createElement('span');
+    chip.className = 'chip';
+    chip.style.backgroundColor = c.hex;
+    const hex = document.createElement('code');
+    hex.className = 'hex';
+    hex.textContent = c.hex;
+    const share = document.createElement('span');
+    share.className = 'share';
+    share.textContent = percent(c.share);
+    const badge = document.createElement('span');
+    badge.className = 'copied-badge';
+    badge.textContent = 'copied';
+    badge.setAttribute('aria-hidden', 'true');
+    chip.append(badge);
+    li.append(chip, hex, share);
+    label(li, i, n);
+    return li;
+  }
+
+  function label(li, i, n) {
+    const hex = li.dataset.hex;
+    const share = li.querySelector('.share').textContent;
+    li.setAttribute('aria-label', `${hex}, ${share} of the image, color ${i + 1} of ${n}`);
+  }
+
+  function relabel() {
+    const all = items();
+    all.forEach((li, i) => label(li, i, all.length));
+  }
+
+  function setTabStop(pos, focus) {
+    const all = items();
+    if (!all.length) return;
+    focusPos = Math.max(0, Math.min(pos, all.length - 1));
+    all.forEach((li, i) => (li.tabIndex = i === focusPos ? 0 : -1));
+    if (focus) all[focusPos].focus();
+  }
+
+  function commit(from) {
+    const order = orderNow();
+    relabel();
+    if (order.some((p, i) => p !== from[i])) onReorder(order);
+  }
+
+  // ---- copy ----
+  async function copy(li) {
+    const hex = li.dataset.hex;
+    const how = await copyText(hex, li.querySelector('.hex'));
+    li.classList.remove('copied');
+    // Restart the feedback animation.
+    void li.offsetWidth;
+    li.classList.add('copied');
+    li.querySelector('.copied-badge').textContent = how === 'selected' ? 'press Ctrl+C' : 'copied';
+    announce(how === 'selected' ? `${hex} is selected: press Ctrl+C to copy it` : `Copied ${hex}`);
+    clearTimeout(li.copiedTimer);
+    li.copiedTimer = setTimeout(() => li.classList.remove('copied'), 1400);
+  }
+
+  list.addEventListener('click', (event) => {
+    const li = event.target.closest('.swatch');
+    if (!li) return;
+    if (suppressClick) {
+      suppressClick = false;
+      return;
+    }
+    setTabStop(items().indexOf(li), true);
+    copy(li);
+  });
+
+  // ---- keyboard ----
+  list.addEventListener('focusin', (event) => {
+    const li = event.target.closest('.swatch');
+    if (li) setTabStop(items().indexOf(li), false);
+  });
+  list.addEventListener('focusout', (event) => {
+    if (grabbed && !list.contains(event.relatedTarget)) drop(false);
+  });
+
+  list.addEventListener('keydown', (event) => {
+    const li = event.target.closest('.swatch');
+    if (!li) return;
+    const all = items();
+    const pos = all.indexOf(li);
+    const step = { ArrowLeft: -1, ArrowUp: -1, ArrowRight: 1, ArrowDown: 1 }[event.key];
+    const move = step !== undefined && (grabbed || event.altKey || event.shiftKey);
+    if (move) {
+      event.preventDefault();
+      const to = pos + step;
+      if (to < 0 || to >= all.length) return;
+      const from = orderNow();
+      // Move the neighbour, not the focused swatch, so focus stays put.
+      const neighbour = all[to];
+      list.insertBefore(neighbour, step > 0 ? li : li.nextElementSibling);
+      setTabStop(to, true);
+      if (grabbed) {
+        announce(`${li.dataset.hex}: position ${to + 1} of ${all.length}`);
+      } else {
+        commit(from);
+        announce(`Moved ${li.dataset.hex} to position ${to + 1} of ${all.length}`);
+      }
+    } else if (step !== undefined || event.key === 'Home' || event.key === 'End') {
+      event.preventDefault();
+      const to = event.key === 'Home' ? 0 : event.key === 'End' ? all.length - 1 : pos + step;
+      setTabStop(to, true);
+    } else if (event.key === ' ' || event.key === 'Spacebar') {
+      event.preventDefault();
+      if (grabbed) drop(true);
+      else grab(li);
+    } else if (event.key === 'Escape' && grabbed) {
+      event.preventDefault();
+      drop(false);
+    } else if (event.key === 'Enter') {
+      event.preventDefault();
+      if (grabbed) drop(true);
+      else copy(li);
+    }
+  });
+
+  function grab(li) {
+    grabbed = { li, from: orderNow() };
+    li.classList.add('grabbed');
+    const all = items();
+    announce(
+      `Grabbed ${li.dataset.hex}, position ${all.indexOf(li) + 1} of ${all.length}. ` +
+        'Arrow keys move it, Space drops it, Escape cancels.',
+    );
+  }
+
+  function drop(keep) {
+    const { li, from } = grabbed;
+    grabbed = null;
+    li.classList.remove('grabbed');
+    if (!keep) {
+      // Put everything back where it was.
+      const byKey = new Map(items().map((x) => [Number(x.dataset.key), x]));
+      list.replaceChildren(...from.map((k) => byKey.get(k)));
+      relabel();
+      setTabStop(items().indexOf(li), list.contains(document.activeElement));
+      announce(`Move cancelled; ${li.dataset.hex} is back at position ${items().indexOf(li) + 1}`);
+      return;
+    }
+    const at = items().indexOf(li) + 1;
+    commit(from);
+    announce(`Dropped ${li.dataset.hex} at position ${at} of ${items().length}`);
+  }
+
+  function moveTo(li, to) {
+    const others = items().filter((x) => x !== li);
+    list.insertBefore(li, others[to] || null);
+  }
+
+  // ---- pointer (mouse, touch, pen) ----
+  list.addEventListener('pointerdown', (event) => {
+    const li = event.target.closest('.swatch');
+    if (!li || !event.isPrimary || event.button !== 0 || grabbed) return;
+    drag = { li, id: event.pointerId, x: event.clientX, y: event.clientY, active: false, from: orderNow() };
+    li.setPointerCapture(event.pointerId);
+  });
+
+  list.addEventListener('pointermove', (event) => {
+    if (!drag || event.pointerId !== drag.id) return;
+    const { li } = drag;
+    if (!drag.active) {
+      if (Math.hypot(event.clientX - drag.x, event.clientY - drag.y) < DRAG_THRESHOLD) return;
+      drag.active = true;
+      const r = li.getBoundingClientRect();
+      drag.grabX = drag.x - r.left;
+      drag.grabY = drag.y - r.top;
+      li.classList.add('dragging');
+      list.classList.add('is-dragging');
+    }
+    event.preventDefault();
+    const over = items().find((x) => {
+      if (x === li) return false;
+      const r = x.getBoundingClientRect();
+      return event.clientX >= r.left && event.clientX < r.right && event.clientY >= r.top && event.clientY < r.bottom;
+    });
+    if (over) moveTo(li, items().indexOf(over));
+    follow(event);
+  });
+
+  /** Keeps the dragged swatch under the pointer wherever its slot now is. */
+  function follow(event) {
+    const { li } = drag;
+    li.style.transform = '';
+    const r = li.getBoundingClientRect();
+    li.style.transform = `translate(${event.clientX - drag.grabX - r.left}px, ${event.clientY - drag.grabY - r.top}px)`;
+  }
+
+  const endDrag = (event, keep) => {
+    if (!drag || event.pointerId !== drag.id) return;
+    const { li, active, from } = drag;
+    drag = null;
+    if (li.hasPointerCapture(event.pointerId)) li.releasePointerCapture(event.pointerId);
+    if (!active) return; // a plain click: copies (the click handler)
+    suppressClick = true;
+    setTimeout(() => (suppressClick = false), 0);
+    li.classList.remove('dragging');
+    list.classList.remove('is-dragging');
+    li.style.transform = '';
+    if (keep) {
+      setTabStop(items().indexOf(li), false);
+      commit(from);
+      announce(`Moved ${li.dataset.hex} to position ${items().indexOf(li) + 1} of ${items().length}`);
+    } else {
+      const byKey = new Map(items().map((x) => [Number(x.dataset.key), x]));
+      list.replaceChildren(...from.map((k) => byKey.get(k)));
+    }
+  };
+  list.addEventListener('pointerup', (event) => endDrag(event, true));
+  list.addEventListener('pointercancel', (event) => endDrag(event, false));
+
+  return { show };
+}
+
+function percent(share) {
+  const p = share * 100;
+  return `${p < 0.1 && p > 0 ? '<0.1' : p.toFixed(p < 10 ? 1 : 0)} %`;
+}
