@@ -47,10 +47,16 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Image> {
     l.max_image_width = Some(limits.max_side);
     l.max_image_height = Some(limits.max_side);
     l.max_alloc = Some(limits.max_alloc);
-    reader.limits(l);
+    reader.limits(l.clone());
     let mut decoder = reader.into_decoder().map_err(|e| map_error(e, name, limits))?;
     let (w, h) = decoder.dimensions();
     check_size(w, h, limits)?;
+    // The header's size is now known: allow the decoder only what an image of
+    // that size can need (16 bytes a pixel covers 16-bit RGBA plus the 8-bit
+    // copy), so a frame larger than its GIF screen cannot take the whole budget.
+    let mut tight = l.clone();
+    tight.max_alloc = Some(limits.max_alloc.min((w as u64 * h as u64).saturating_mul(16).saturating_add(64 << 20)));
+    decoder.set_limits(tight).map_err(|e| map_error(e, name, limits))?;
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| map_error(e, name, limits))?;
     img.apply_orientation(orientation);
@@ -65,7 +71,7 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Image> {
 
 fn check_size(w: u32, h: u32, limits: &Limits) -> Result<()> {
     if w == 0 || h == 0 {
-        return Err(Error::InvalidInput(format!("the image is empty ({w}x{h}); it needs at least one pixel")));
+        return Err(Error::Decode(format!("the file declares an empty image ({w}x{h}); it needs at least one pixel")));
     }
     let pixels = w as u64 * h as u64;
     if pixels > limits.max_pixels {
@@ -89,6 +95,16 @@ fn format_name(f: ImageFormat) -> &'static str {
 }
 
 fn map_error(e: ImageError, name: &str, limits: &Limits) -> Error {
+    // Decoders' messages may hold line breaks (zune-jpeg ends some with one): one line.
+    let one_line = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match map_error_lines(e, name, limits) {
+        Error::Decode(m) => Error::Decode(one_line(m)),
+        Error::Limits(m) => Error::Limits(one_line(m)),
+        other => other,
+    }
+}
+
+fn map_error_lines(e: ImageError, name: &str, limits: &Limits) -> Error {
     match e {
         ImageError::Limits(l) => Error::Limits(format!(
             "the {name} is larger than the decoding limits allow ({l}); the limits are {} pixels a side, {:.0} megapixels and {} MiB of memory",

@@ -1,0 +1,556 @@
+//! The `cinepal` binary on generated fixture files: every output format, the
+//! composite and strip PNGs, aliases, stdin, and every documented error exit.
+//!
+//! Run with `cargo test --release --test cli`.
+
+mod fixtures;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use fixtures::*;
+use image::{DynamicImage, ImageFormat, RgbaImage};
+
+/// What a run of the binary gave.
+#[derive(Debug)]
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run_with(args: &[&str], stdin: Option<&[u8]>) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_cinepal"))
+        .args(args)
+        .stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start cinepal");
+    if let Some(bytes) = stdin {
+        child.stdin.take().expect("stdin").write_all(bytes).expect("write stdin");
+    }
+    let out = child.wait_with_output().expect("run cinepal");
+    Run {
+        code: out.status.code().expect("exited, not killed by a signal"),
+        stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
+        stderr: String::from_utf8(out.stderr).expect("utf-8 stderr"),
+    }
+}
+
+fn run(args: &[&str]) -> Run {
+    run_with(args, None)
+}
+
+/// A run that must succeed with nothing on stderr.
+fn ok(args: &[&str]) -> Run {
+    let r = run(args);
+    assert_eq!(r.code, 0, "cinepal {args:?}: {r:?}");
+    assert_eq!(r.stderr, "", "cinepal {args:?}");
+    r
+}
+
+/// A fresh scratch folder for one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join("cli").join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("create scratch folder");
+    dir
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> String {
+    let path = dir.join(name);
+    std::fs::write(&path, bytes).expect("write fixture");
+    path.to_str().expect("utf-8 path").to_string()
+}
+
+/// Four jittered quadrants, `w × h`, as PNG: many distinct colors, four groups.
+fn noisy_quadrants_png(w: u32, h: u32) -> Vec<u8> {
+    let base = quadrants(w, h);
+    let mut rng = Lcg::new(7);
+    let img = rgb_image(w, h, |x, y| jitter(base.get_pixel(x, y).0, 6, &mut rng));
+    encode(&DynamicImage::ImageRgb8(img), ImageFormat::Png)
+}
+
+// ---------------------------------------------------------------- a tiny JSON reader
+
+#[derive(Debug, Clone, PartialEq)]
+enum Json {
+    Null,
+    Bool(bool),
+    Num(f64),
+    Str(String),
+    Arr(Vec<Json>),
+    Obj(Vec<(String, Json)>),
+}
+
+impl Json {
+    fn get(&self, key: &str) -> &Json {
+        match self {
+            Json::Obj(fields) => {
+                fields.iter().find(|(k, _)| k == key).map(|(_, v)| v).unwrap_or_else(|| panic!("no key {key}"))
+            }
+            other => panic!("not an object: {other:?}"),
+        }
+    }
+    fn num(&self) -> f64 {
+        match self {
+            Json::Num(v) => *v,
+            other => panic!("not a number: {other:?}"),
+        }
+    }
+    fn str(&self) -> &str {
+        match self {
+            Json::Str(s) => s,
+            other => panic!("not a string: {other:?}"),
+        }
+    }
+    fn arr(&self) -> &[Json] {
+        match self {
+            Json::Arr(a) => a,
+            other => panic!("not an array: {other:?}"),
+        }
+    }
+}
+
+/// Parses one JSON value (the whole input, surrounding whitespace allowed).
+fn parse_json(text: &str) -> Json {
+    let b = text.as_bytes();
+    let mut i = 0;
+    let v = value(b, &mut i);
+    skip_ws(b, &mut i);
+    assert_eq!(i, b.len(), "trailing characters after JSON: {text}");
+    v
+}
+
+fn skip_ws(b: &[u8], i: &mut usize) {
+    while *i < b.len() && b[*i].is_ascii_whitespace() {
+        *i += 1;
+    }
+}
+
+fn expect(b: &[u8], i: &mut usize, c: u8) {
+    skip_ws(b, i);
+    assert_eq!(b.get(*i), Some(&c), "expected '{}' at {}", c as char, i);
+    *i += 1;
+}
+
+fn value(b: &[u8], i: &mut usize) -> Json {
+    skip_ws(b, i);
+    match b[*i] {
+        b'{' => {
+            *i += 1;
+            let mut fields = Vec::new();
+            skip_ws(b, i);
+            if b[*i] == b'}' {
+                *i += 1;
+                return Json::Obj(fields);
+            }
+            loop {
+                skip_ws(b, i);
+                let Json::Str(k) = value(b, i) else { panic!("object key must be a string") };
+                expect(b, i, b':');
+                fields.push((k, value(b, i)));
+                skip_ws(b, i);
+                *i += 1;
+                match b[*i - 1] {
+                    b',' => continue,
+                    b'}' => return Json::Obj(fields),
+                    c => panic!("unexpected '{}' in object", c as char),
+                }
+            }
+        }
+        b'[' => {
+            *i += 1;
+            let mut items = Vec::new();
+            skip_ws(b, i);
+            if b[*i] == b']' {
+                *i += 1;
+                return Json::Arr(items);
+            }
+            loop {
+                items.push(value(b, i));
+                skip_ws(b, i);
+                *i += 1;
+                match b[*i - 1] {
+                    b',' => continue,
+                    b']' => return Json::Arr(items),
+                    c => panic!("unexpected '{}' in array", c as char),
+                }
+            }
+        }
+        b'"' => {
+            *i += 1;
+            let mut s = String::new();
+            while b[*i] != b'"' {
+                if b[*i] == b'\\' {
+                    *i += 1;
+                    match b[*i] {
+                        b'u' => {
+                            let hex = std::str::from_utf8(&b[*i + 1..*i + 5]).unwrap();
+                            s.push(char::from_u32(u32::from_str_radix(hex, 16).unwrap()).unwrap());
+                            *i += 4;
+                        }
+                        b'n' => s.push('\n'),
+                        b't' => s.push('\t'),
+                        c => s.push(c as char),
+                    }
+                    *i += 1;
+                } else {
+                    let start = *i;
+                    while b[*i] != b'"' && b[*i] != b'\\' {
+                        *i += 1;
+                    }
+                    s.push_str(std::str::from_utf8(&b[start..*i]).unwrap());
+                }
+            }
+            *i += 1;
+            Json::Str(s)
+        }
+        b't' if b[*i..].starts_with(b"true") => {
+            *i += 4;
+            Json::Bool(true)
+        }
+        b'f' if b[*i..].starts_with(b"false") => {
+            *i += 5;
+            Json::Bool(false)
+        }
+        b'n' if b[*i..].starts_with(b"null") => {
+            *i += 4;
+            Json::Null
+        }
+        _ => {
+            let start = *i;
+            while *i < b.len() && matches!(b[*i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                *i += 1;
+            }
+            let t = std::str::from_utf8(&b[start..*i]).unwrap();
+            Json::Num(t.parse().unwrap_or_else(|_| panic!("bad number '{t}'")))
+        }
+    }
+}
+
+/// The swatches of a `--format json` output: (hex, rgb, share).
+fn json_colors(j: &Json) -> Vec<(String, [u8; 3], f64)> {
+    j.get("colors")
+        .arr()
+        .iter()
+        .map(|c| {
+            let rgb = c.get("rgb").arr();
+            assert_eq!(rgb.len(), 3);
+            let rgb = [0, 1, 2].map(|k| {
+                let v = rgb[k].num();
+                assert!(v.fract() == 0.0 && (0.0..=255.0).contains(&v), "channel {v}");
+                v as u8
+            });
+            (c.get("hex").str().to_string(), rgb, c.get("share").num())
+        })
+        .collect()
+}
+
+fn hex_of([r, g, b]: [u8; 3]) -> String {
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
+#[test]
+fn the_json_reader_reads_what_it_should() {
+    let j = parse_json(r#" {"a": [1, -2.5e1, true, null], "b\"c": {"d": "\u0041"}, "e": []} "#);
+    assert_eq!(j.get("a").arr()[1].num(), -25.0);
+    assert_eq!(j.get("b\"c").get("d").str(), "A");
+    assert!(j.get("e").arr().is_empty());
+}
+
+// ---------------------------------------------------------------- formats
+
+#[test]
+fn every_format_lists_the_same_swatches() {
+    let dir = scratch("formats");
+    let input = write(&dir, "quads.png", &noisy_quadrants_png(64, 48));
+
+    let j = parse_json(&ok(&[&input, "-n", "6", "--format", "json"]).stdout);
+    assert_eq!(j.get("width").num(), 64.0);
+    assert_eq!(j.get("height").num(), 48.0);
+    assert_eq!(j.get("pixels").num(), 3072.0);
+    assert_eq!(j.get("method").str(), "kmeans");
+    assert_eq!(j.get("space").str(), "oklab");
+    assert_eq!(j.get("sort").str(), "none");
+    assert_eq!(j.get("requested").num(), 6.0);
+    assert_eq!(j.get("count").num(), 6.0);
+    assert!(j.get("seconds").num() >= 0.0);
+    let colors = json_colors(&j);
+    assert_eq!(colors.len(), 6);
+    for (hex, rgb, share) in &colors {
+        assert_eq!(*hex, hex_of(*rgb));
+        assert!(*share > 0.0);
+    }
+    let total: f64 = colors.iter().map(|c| c.2).sum();
+    // Shares print in Rust's shortest round-trip form, so they sum as in memory.
+    assert!((total - 1.0).abs() < 1e-9, "shares sum to {total}");
+    let distinct: std::collections::BTreeSet<&String> = colors.iter().map(|c| &c.0).collect();
+    assert_eq!(distinct.len(), 6);
+
+    // text: "#rrggbb  r g b  xx.x%" a line, in the same order.
+    let text = ok(&[&input, "-n", "6"]).stdout;
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines.len(), 6, "{text}");
+    for (line, (hex, rgb, share)) in lines.iter().zip(&colors) {
+        let t: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(t.len(), 5, "{line}");
+        assert_eq!(t[0], hex);
+        assert_eq!([t[1], t[2], t[3]].map(|v| v.parse::<u8>().unwrap()), *rgb, "{line}");
+        let pct: f64 = t[4].strip_suffix('%').expect("percent").parse().unwrap();
+        assert!((pct - share * 100.0).abs() <= 0.05 + 1e-9, "{line}");
+    }
+
+    // css: custom properties on :root, numbered from 1.
+    let css = ok(&[&input, "-n", "6", "--format", "css"]).stdout;
+    let lines: Vec<&str> = css.lines().collect();
+    assert_eq!((lines[0], *lines.last().unwrap(), lines.len()), (":root {", "}", 8), "{css}");
+    for (i, (line, (hex, _, _))) in lines[1..7].iter().zip(&colors).enumerate() {
+        let prefix = format!("  --cinepal-{}: {hex};", i + 1);
+        assert!(line.starts_with(&prefix), "{line} should start with {prefix}");
+    }
+
+    // gpl: the GIMP palette header, then "r g b<TAB>name" rows.
+    let gpl = ok(&[&input, "-n", "6", "--format", "gpl"]).stdout;
+    let lines: Vec<&str> = gpl.lines().collect();
+    assert_eq!(&lines[..4], &["GIMP Palette", "Name: quads", "Columns: 6", "#"], "{gpl}");
+    assert_eq!(lines.len(), 10);
+    for (line, (hex, rgb, _)) in lines[4..].iter().zip(&colors) {
+        let (values, name) = line.split_once('\t').expect("tab before the name");
+        let v: Vec<u8> = values.split_whitespace().map(|x| x.parse().unwrap()).collect();
+        assert_eq!(v, rgb.to_vec(), "{line}");
+        assert!(name.starts_with(hex.as_str()), "{line}");
+    }
+}
+
+#[test]
+fn fewer_colors_than_requested_are_reported() {
+    let dir = scratch("fewer");
+    let img = rgb_image(30, 10, |x, _| [[250, 0, 0], [0, 250, 0], [0, 0, 250]][x as usize / 10]);
+    let input = write(&dir, "three.png", &encode(&DynamicImage::ImageRgb8(img), ImageFormat::Png));
+    let j = parse_json(&ok(&[&input, "-n", "10", "--format", "json", "-s", "share"]).stdout);
+    assert_eq!((j.get("requested").num(), j.get("count").num()), (10.0, 3.0));
+    let mut got: Vec<[u8; 3]> = json_colors(&j).iter().map(|c| c.1).collect();
+    got.sort();
+    assert_eq!(got, vec![[0, 0, 250], [0, 250, 0], [250, 0, 0]]);
+}
+
+// ---------------------------------------------------------------- images out
+
+/// `⌊k·W / (10n + 1)⌋`, the composite's geometry (DESIGN.md).
+fn at(k: u64, w: u32, n: usize) -> u32 {
+    (k * w as u64 / (10 * n as u64 + 1)) as u32
+}
+
+fn read_png(path: &Path) -> RgbaImage {
+    let bytes = std::fs::read(path).expect("output written");
+    assert_eq!(image::guess_format(&bytes).unwrap(), ImageFormat::Png);
+    image::load_from_memory(&bytes).unwrap().to_rgba8()
+}
+
+#[test]
+fn output_png_is_the_still_with_its_strip() {
+    let dir = scratch("composite");
+    let (w, h) = (211u32, 37u32);
+    let bytes = noisy_quadrants_png(w, h);
+    let still = image::load_from_memory(&bytes).unwrap().to_rgba8();
+    let input = write(&dir, "still.png", &bytes);
+    let out = dir.join("out.png");
+    let r = ok(&[&input, "-n", "5", "-s", "hue", "--format", "json", "-o", out.to_str().unwrap()]);
+    let colors = json_colors(&parse_json(&r.stdout));
+    let n = colors.len();
+    assert_eq!(n, 5);
+    let png = read_png(&out);
+    assert_eq!(png.dimensions(), (w, h + at(11, w, n)));
+    for (x, y, p) in still.enumerate_pixels() {
+        assert_eq!(png.get_pixel(x, y), p, "still pixel ({x},{y})");
+    }
+    let y = h + (at(1, w, n) + at(10, w, n)) / 2;
+    for (i, (_, [r, g, b], _)) in colors.iter().enumerate() {
+        let x = (at(10 * i as u64 + 1, w, n) + at(10 * (i as u64 + 1), w, n)) / 2;
+        assert_eq!(png.get_pixel(x, y).0, [*r, *g, *b, 255], "swatch {i}");
+    }
+    assert_eq!(png.get_pixel(0, y).0, [255; 4], "left margin");
+    assert_eq!(png.get_pixel(w / 2, h + at(11, w, n) - 1).0, [255; 4], "bottom margin");
+}
+
+/// Runs of equal color along row `y`, white left out: (rgba, start, length).
+fn runs(img: &RgbaImage, y: u32) -> Vec<([u8; 4], u32, u32)> {
+    let mut out: Vec<([u8; 4], u32, u32)> = Vec::new();
+    for x in 0..img.width() {
+        let p = img.get_pixel(x, y).0;
+        match out.last_mut() {
+            Some((c, s, len)) if *c == p && *s + *len == x => *len += 1,
+            _ => out.push((p, x, 1)),
+        }
+    }
+    out.retain(|r| r.0 != [255; 4]);
+    out
+}
+
+#[test]
+fn strip_and_proportional_outputs() {
+    let dir = scratch("strip");
+    // Quadrants of unequal size: 3/4 of the width on the left.
+    let (w, h) = (400u32, 40u32);
+    let img = rgb_image(w, h, |x, y| match (x < 300, y < 20) {
+        (true, true) => [200, 30, 40],
+        (true, false) => [40, 60, 200],
+        (false, true) => [30, 160, 60],
+        (false, false) => [230, 200, 40],
+    });
+    let input = write(&dir, "uneven.png", &encode(&DynamicImage::ImageRgb8(img), ImageFormat::Png));
+
+    let strip = dir.join("strip.png");
+    let r = ok(&[&input, "-n", "4", "--format", "json", "--strip", "-o", strip.to_str().unwrap()]);
+    let colors = json_colors(&parse_json(&r.stdout));
+    let png = read_png(&strip);
+    assert_eq!(png.dimensions(), (w, at(11, w, 4)));
+    let equal = runs(&png, png.height() / 2);
+    assert_eq!(equal.len(), 4);
+    for (i, ((rgba, x0, len), (_, rgb, _))) in equal.iter().zip(&colors).enumerate() {
+        assert_eq!(&rgba[..3], rgb);
+        assert_eq!(
+            (*x0, *len),
+            (at(10 * i as u64 + 1, w, 4), at(10 * (i as u64 + 1), w, 4) - at(10 * i as u64 + 1, w, 4))
+        );
+    }
+
+    let prop = dir.join("prop.png");
+    let r = ok(&[&input, "-n", "4", "-s", "share", "--format", "json", "--proportional", "-o", prop.to_str().unwrap()]);
+    let colors = json_colors(&parse_json(&r.stdout));
+    let shares: Vec<f64> = colors.iter().map(|c| c.2).collect();
+    assert_eq!(shares, vec![0.375, 0.375, 0.125, 0.125]);
+    let png = read_png(&prop);
+    assert_eq!(png.dimensions(), (w, h + at(11, w, 4)));
+    let r = runs(&png, h + png.height().saturating_sub(h) / 2);
+    assert_eq!(r.len(), 4, "{r:?}");
+    let m = w as f64 / 41.0;
+    for ((rgba, _, len), (_, rgb, share)) in r.iter().zip(&colors) {
+        assert_eq!(&rgba[..3], rgb);
+        // The swatches share the 9n·m the equal layout gives them; truncating each end costs ≤ 1 pixel.
+        let want = 36.0 * m * share;
+        assert!((*len as f64 - want).abs() <= 1.0, "{len} px for share {share}, want {want:.1}");
+    }
+}
+
+// ---------------------------------------------------------------- spellings and stdin
+
+#[test]
+fn aliases_and_spellings_are_accepted() {
+    let dir = scratch("aliases");
+    let input = write(&dir, "quads.png", &noisy_quadrants_png(48, 48));
+    let json = |args: &[&str]| {
+        let mut all = vec![input.as_str(), "--format", "json"];
+        all.extend(args);
+        parse_json(&ok(&all).stdout)
+    };
+    for (alias, canonical) in [
+        ("agglomerative-complete", "complete"),
+        ("agglomerative_ward", "ward"),
+        ("k-means", "kmeans"),
+        ("Average", "average"),
+        ("single", "single"),
+    ] {
+        assert_eq!(json(&["-m", alias]).get("method").str(), canonical);
+    }
+    let j = json(&["-s", "dark-to-light", "-n", "5"]);
+    assert_eq!(j.get("sort").str(), "dark_to_light");
+    let sums: Vec<u32> = json_colors(&j).iter().map(|c| c.1.iter().map(|&v| v as u32).sum()).collect();
+    assert!(sums.windows(2).all(|w| w[0] <= w[1]), "{sums:?}");
+    assert_eq!(json(&["--sort=Along-Color"]).get("sort").str(), "along_color");
+    assert_eq!(json(&["--space", "RGB"]).get("space").str(), "rgb");
+    assert_eq!(json(&["--colors=3", "--method=ward"]).get("count").num(), 3.0);
+    assert_eq!(json(&["--sample", "seed"]).get("sample").str(), "seed");
+
+    // A manual order refers to the `none` order.
+    let none = json_colors(&json(&["-n", "4"]));
+    let manual = json_colors(&json(&["-n", "4", "-s", "3,1,0,2"]));
+    for (pos, &i) in [3usize, 1, 0, 2].iter().enumerate() {
+        assert_eq!(manual[pos].0, none[i].0);
+    }
+}
+
+#[test]
+fn stdin_is_read_for_a_dash() {
+    let dir = scratch("stdin");
+    let bytes = noisy_quadrants_png(50, 30);
+    let input = write(&dir, "quads.png", &bytes);
+    let from_file = ok(&[&input, "-n", "4", "-m", "ward"]).stdout;
+    let from_stdin = run_with(&["-", "-n", "4", "-m", "ward"], Some(&bytes));
+    assert_eq!(from_stdin.code, 0, "{from_stdin:?}");
+    assert_eq!(from_stdin.stdout, from_file);
+    assert_eq!(from_stdin.stdout.lines().count(), 4);
+}
+
+#[test]
+fn help_and_version_print_to_stdout() {
+    let help = ok(&["--help"]);
+    assert!(help.stdout.contains("Usage: cinepal"), "{}", help.stdout);
+    assert!(help.stdout.contains("--format"));
+    let version = ok(&["-V"]);
+    assert_eq!(version.stdout.trim(), format!("cinepal {}", env!("CARGO_PKG_VERSION")));
+}
+
+// ---------------------------------------------------------------- errors
+
+/// One line on stderr starting with `cinepal: `, nothing on stdout, no panic, the documented code.
+fn assert_fails(what: &str, r: &Run, code: i32) {
+    assert_eq!(r.code, code, "{what}: {r:?}");
+    assert_eq!(r.stdout, "", "{what}: stdout must stay empty");
+    assert!(r.stderr.starts_with("cinepal: "), "{what}: {:?}", r.stderr);
+    assert!(r.stderr.ends_with('\n') && r.stderr.lines().count() == 1, "{what}: {:?}", r.stderr);
+    assert!(!r.stderr.contains("panicked"), "{what}: {:?}", r.stderr);
+}
+
+#[test]
+fn every_error_exits_with_its_documented_code_and_one_line() {
+    let dir = scratch("errors");
+    let good = write(&dir, "quads.png", &noisy_quadrants_png(64, 48));
+    let text = write(&dir, "notes.png", b"this is a text file, not an image\n");
+    let empty = write(&dir, "empty.png", b"");
+    let clear = write(&dir, "clear.png", &transparent_png(16, 16));
+    let missing = dir.join("no-such-file.png").to_str().unwrap().to_string();
+    let folder = dir.to_str().unwrap().to_string();
+    let unwritable = dir.join("no-such-folder").join("out.png").to_str().unwrap().to_string();
+    let g = good.as_str();
+
+    let cases: Vec<(&str, Vec<&str>, i32)> = vec![
+        ("n = 0", vec![g, "-n", "0"], 2),
+        ("n = 65", vec![g, "-n", "65"], 2),
+        ("n not a number", vec![g, "-n", "ten"], 2),
+        ("n without a value", vec![g, "-n"], 2),
+        ("unknown method", vec![g, "-m", "dbscan"], 2),
+        ("unknown sort", vec![g, "-s", "rainbow"], 2),
+        ("unknown space", vec![g, "--space", "hsv"], 2),
+        ("unknown format", vec![g, "--format", "xml"], 2),
+        ("unknown sampling", vec![g, "--sample", "some"], 2),
+        ("manual order with a repeat", vec![g, "-n", "4", "-s", "0,0,1,2"], 2),
+        ("manual order too short", vec![g, "-n", "4", "-s", "0,1,2"], 2),
+        ("manual order out of range", vec![g, "-n", "4", "-s", "0,1,2,4"], 2),
+        ("manual order not numbers", vec![g, "-s", "1,x"], 2),
+        ("alpha threshold 256", vec![g, "--alpha-threshold", "256"], 2),
+        ("negative seed", vec![g, "--seed", "-1"], 2),
+        ("max pixels 0", vec![g, "--max-pixels", "0"], 2),
+        ("strip without -o", vec![g, "--strip"], 2),
+        ("no image given", vec!["-n", "5"], 2),
+        ("two images", vec![g, g], 2),
+        ("unknown flag", vec![g, "--frobnicate"], 2),
+        ("missing file", vec![&missing], 3),
+        ("a folder", vec![&folder], 3),
+        ("a text file", vec![&text], 4),
+        ("an empty file", vec![&empty], 4),
+        ("over --max-pixels", vec![g, "--max-pixels", "10"], 5),
+        ("fully transparent", vec![&clear], 6),
+        ("output not writable", vec![g, "-o", &unwritable], 1),
+    ];
+    for (what, args, code) in &cases {
+        assert_fails(what, &run(args), *code);
+    }
+    assert_fails("empty stdin", &run_with(&["-"], Some(b"")), 4);
+    assert_fails("text on stdin", &run_with(&["-"], Some(b"not an image at all")), 4);
+    // "GIF89a" then " b" and "ut" read as a logical screen of 25120x29813: refused by the limits.
+    assert_fails("a GIF header alone", &run_with(&["-"], Some(b"GIF89a but not really")), 5);
+}
