@@ -11,17 +11,18 @@ use crate::image::Image;
 /// pixel memory is allocated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Most pixels (width × height). Default 100 megapixels.
+    /// Most pixels (width × height). Default 64 megapixels.
     pub max_pixels: u64,
     /// Most columns or rows. Default 65,535.
     pub max_side: u32,
-    /// Most bytes a decoder may allocate. Default 1 GiB.
+    /// Most bytes a decoder may allocate. Default 768 MiB (a 64-megapixel
+    /// 16-bit RGBA PNG needs 512 MiB).
     pub max_alloc: u64,
 }
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_pixels: 100_000_000, max_side: 65_535, max_alloc: 1 << 30 }
+        Limits { max_pixels: 64_000_000, max_side: 65_535, max_alloc: 768 << 20 }
     }
 }
 
@@ -43,6 +44,11 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Image> {
         None => return Err(Error::Decode(format!("the file is not an image cinepal can read (expected {FORMATS})"))),
     };
     let name = format_name(format);
+    if format == ImageFormat::Jpeg && jpeg_is_truncated(bytes) {
+        // The decoder would fill the missing blocks with gray, and gray would
+        // become a swatch: refuse instead.
+        return Err(Error::Decode("the JPEG file is truncated (it ends before its end-of-image marker)".into()));
+    }
     let mut l = image::Limits::default();
     l.max_image_width = Some(limits.max_side);
     l.max_image_height = Some(limits.max_side);
@@ -67,6 +73,31 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Image> {
         other if other.color().has_alpha() => Image::from_rgba(w, h, other.into_rgba8().into_raw()),
         other => Image::from_rgb(w, h, other.into_rgb8().into_raw()),
     }
+}
+
+/// True when a JPEG has no end-of-image marker after its first scan. Walks
+/// the header segments (an EXIF thumbnail inside APP1 has markers of its own)
+/// to the first start-of-scan, then looks for `FF D9`, which entropy-coded
+/// data cannot contain (a data `FF` is always followed by `00` or a restart marker).
+fn jpeg_is_truncated(bytes: &[u8]) -> bool {
+    let mut i = 2;
+    while i + 1 < bytes.len() {
+        if bytes[i] != 0xff {
+            return false; // not a marker where one should be: let the decoder say what is wrong
+        }
+        let marker = bytes[i + 1];
+        match marker {
+            0xff => i += 1, // fill byte
+            0xd9 => return false,
+            0xda => return !bytes[i..].windows(2).any(|w| w == [0xff, 0xd9]),
+            0x01 | 0xd0..=0xd7 => i += 2,
+            _ => {
+                let Some(len) = bytes.get(i + 2..i + 4) else { return true };
+                i += 2 + u16::from_be_bytes([len[0], len[1]]) as usize;
+            }
+        }
+    }
+    true
 }
 
 fn check_size(w: u32, h: u32, limits: &Limits) -> Result<()> {

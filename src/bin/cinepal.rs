@@ -30,7 +30,7 @@ Options:
       --sample <MODE>       all | seed: every pixel, or every s-th pixel as the seed
                             notebook did (default all)
       --alpha-threshold <A> pixels with alpha below A are left out, 0 to 255 (default 128)
-      --max-pixels <P>      refuse images with more pixels (default 100000000)
+      --max-pixels <P>      refuse images with more pixels (default 64000000)
       --format <F>          text | json | css | gpl (default text)
   -o, --output <FILE>       write the image with its palette strip below it (PNG)
       --strip               with -o, write the strip alone
