@@ -65,16 +65,23 @@ pub fn strip_geometry(width: u32, shares: &[f64], proportional: bool) -> StripGe
     StripGeometry { height: if n == 0 { 0 } else { at(11) }, top: at(1), bottom: at(10), spans }
 }
 
-/// The strip alone, `width` pixels wide, as RGBA.
-pub fn render_strip(width: u32, swatches: &[Swatch], options: &RenderOptions) -> Result<Image> {
+/// The geometry, or an error when the strip would have no height (an image
+/// narrower than `(10n + 1) / 11` pixels).
+fn geometry_for(width: u32, swatches: &[Swatch], options: &RenderOptions) -> Result<StripGeometry> {
     let g = strip_geometry(width, &swatches.iter().map(|s| s.share).collect::<Vec<_>>(), options.proportional);
-    if g.height == 0 || width == 0 {
+    if g.height == 0 {
+        let n = swatches.len();
         return Err(Error::InvalidInput(format!(
-            "a strip of {} swatches needs an image at least {} pixels wide, got {width}",
-            swatches.len(),
-            (10 * swatches.len() + 1) / 11 + 1
+            "a strip of {n} swatches needs an image at least {} pixels wide, got {width}",
+            (10 * n + 1).div_ceil(11)
         )));
     }
+    Ok(g)
+}
+
+/// The strip alone, `width` pixels wide, as RGBA.
+pub fn render_strip(width: u32, swatches: &[Swatch], options: &RenderOptions) -> Result<Image> {
+    let g = geometry_for(width, swatches, options)?;
     let mut data = vec![0u8; width as usize * g.height as usize * 4];
     paint_band(&mut data, width, &g, swatches, options);
     Image::new(width, g.height, Layout::Rgba8, data)
@@ -83,7 +90,7 @@ pub fn render_strip(width: u32, swatches: &[Swatch], options: &RenderOptions) ->
 /// The image with its strip below it, as RGBA at the image's full resolution.
 pub fn render_composite(image: &Image, swatches: &[Swatch], options: &RenderOptions) -> Result<Image> {
     let width = image.width();
-    let g = strip_geometry(width, &swatches.iter().map(|s| s.share).collect::<Vec<_>>(), options.proportional);
+    let g = geometry_for(width, swatches, options)?;
     let height =
         image.height().checked_add(g.height).ok_or_else(|| Error::Limits("the composite is too tall".into()))?;
     let mut data = Vec::with_capacity(width as usize * height as usize * 4);
@@ -173,5 +180,12 @@ mod tests {
     #[test]
     fn too_narrow_strip_is_an_error_not_a_panic() {
         assert!(render_strip(0, &[sw([0, 0, 0])], &RenderOptions::default()).is_err());
+        // 10 swatches need ⌊11·W/101⌋ ≥ 1, so W ≥ 10; both renders agree.
+        let narrow = Image::from_rgb(9, 1, vec![0; 27]).unwrap();
+        let e = render_composite(&narrow, &[sw([0, 0, 0]); 10], &RenderOptions::default()).unwrap_err();
+        assert!(e.to_string().contains("at least 10 pixels wide"), "{e}");
+        assert!(render_strip(9, &[sw([0, 0, 0]); 10], &RenderOptions::default()).is_err());
+        let just = Image::from_rgb(10, 1, vec![0; 30]).unwrap();
+        assert_eq!(render_composite(&just, &[sw([0, 0, 0]); 10], &RenderOptions::default()).unwrap().height(), 2);
     }
 }
