@@ -35,6 +35,11 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Image> {
     if bytes.is_empty() {
         return Err(Error::Decode("the file is empty".into()));
     }
+    if let Some((w, h)) = png_ihdr_size(bytes) {
+        // The PNG decoder refuses a header too large for its memory limit
+        // without saying the size: check it first, for a message that names it.
+        check_size(w, h, limits)?;
+    }
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| Error::Decode(format!("the file could not be read: {e}")))?;
@@ -48,6 +53,9 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Image> {
         // The decoder would fill the missing blocks with gray, and gray would
         // become a swatch: refuse instead.
         return Err(Error::Decode("the JPEG file is truncated (it ends before its end-of-image marker)".into()));
+    }
+    if format == ImageFormat::Jpeg && zune_jpeg_misreads(bytes) {
+        return decode_jpeg_with_jpeg_decoder(bytes, limits);
     }
     let mut l = image::Limits::default();
     l.max_image_width = Some(limits.max_side);
@@ -66,6 +74,10 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Image> {
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| map_error(e, name, limits))?;
     img.apply_orientation(orientation);
+    to_image(img)
+}
+
+fn to_image(img: DynamicImage) -> Result<Image> {
     let (w, h) = (img.width(), img.height());
     match img {
         DynamicImage::ImageRgb8(b) => Image::from_rgb(w, h, b.into_raw()),
@@ -73,6 +85,76 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Image> {
         other if other.color().has_alpha() => Image::from_rgba(w, h, other.into_rgba8().into_raw()),
         other => Image::from_rgb(w, h, other.into_rgb8().into_raw()),
     }
+}
+
+/// True for the valid JPEGs that zune-jpeg 0.5.15 (the `image` crate's JPEG
+/// decoder) decodes to wrong colors or refuses: a sequential frame coded in
+/// more than one scan (non-interleaved: its first scan holds fewer components
+/// than the frame), and 4-component (CMYK, YCCK) frames whose components are
+/// sampled differently. Reads the header segments up to the first scan.
+fn zune_jpeg_misreads(bytes: &[u8]) -> bool {
+    let (mut sequential, mut components, mut sampling) = (false, 0usize, Vec::new());
+    let mut i = 2;
+    while i + 4 <= bytes.len() && bytes[i] == 0xff {
+        let marker = bytes[i + 1];
+        if marker == 0xff {
+            i += 1;
+            continue;
+        }
+        let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
+        let Some(seg) = bytes.get(i + 4..i + 2 + len) else { return false };
+        match marker {
+            0xc0..=0xc2 if seg.len() >= 6 => {
+                sequential = marker != 0xc2;
+                components = seg[5] as usize;
+                sampling = (0..components).filter_map(|k| seg.get(7 + 3 * k).copied()).collect();
+            }
+            0xda => {
+                let in_scan = seg.first().copied().unwrap_or(0) as usize;
+                let non_interleaved = sequential && in_scan < components;
+                let mixed_cmyk = components == 4 && sampling.windows(2).any(|w| w[0] != w[1]);
+                return non_interleaved || mixed_cmyk;
+            }
+            _ => {}
+        }
+        i += 2 + len;
+    }
+    false
+}
+
+/// Decodes with the jpeg-decoder crate (slower than zune-jpeg, but right on
+/// the files [`zune_jpeg_misreads`] picks). CMYK comes out as inks (Adobe's
+/// inversion undone), shown as RGB the way zune-jpeg does it: (1 − C)(1 − K).
+fn decode_jpeg_with_jpeg_decoder(bytes: &[u8], limits: &Limits) -> Result<Image> {
+    use image::metadata::Orientation;
+    use jpeg_decoder::PixelFormat;
+    let corrupt = |e: jpeg_decoder::Error| {
+        Error::Decode(format!("the JPEG file is corrupt: {e}").split_whitespace().collect::<Vec<_>>().join(" "))
+    };
+    let mut decoder = jpeg_decoder::Decoder::new(bytes);
+    decoder.set_max_decoding_buffer_size(usize::try_from(limits.max_alloc).unwrap_or(usize::MAX));
+    decoder.read_info().map_err(corrupt)?;
+    let info = decoder.info().ok_or_else(|| Error::Decode("the JPEG file has no frame header".into()))?;
+    let (w, h) = (info.width as u32, info.height as u32);
+    check_size(w, h, limits)?;
+    let orientation = decoder.exif_data().and_then(Orientation::from_exif_chunk).unwrap_or(Orientation::NoTransforms);
+    let pixels = decoder.decode().map_err(corrupt)?;
+    let short = || Error::Decode("the JPEG file is corrupt: fewer pixels than its size".into());
+    let mut img = match info.pixel_format {
+        PixelFormat::L8 => DynamicImage::ImageLuma8(image::GrayImage::from_raw(w, h, pixels).ok_or_else(short)?),
+        PixelFormat::RGB24 => DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, pixels).ok_or_else(short)?),
+        PixelFormat::CMYK32 => {
+            let ink = |v: u8, k: u8| (((255 - v as u32) * (255 - k as u32) + 127) / 255) as u8;
+            let rgb =
+                pixels.chunks_exact(4).flat_map(|p| [ink(p[0], p[3]), ink(p[1], p[3]), ink(p[2], p[3])]).collect();
+            DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, rgb).ok_or_else(short)?)
+        }
+        PixelFormat::L16 => {
+            return Err(Error::Decode("this JPEG uses a feature cinepal cannot read: 16-bit samples".into()))
+        }
+    };
+    img.apply_orientation(orientation);
+    to_image(img)
 }
 
 /// True when a JPEG has no end-of-image marker after its first scan. Walks
@@ -98,6 +180,15 @@ fn jpeg_is_truncated(bytes: &[u8]) -> bool {
         }
     }
     true
+}
+
+/// The size a PNG's IHDR declares (signature, then IHDR as the first chunk).
+fn png_ihdr_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    if bytes.len() < 24 || bytes[..8] != [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a] || &bytes[12..16] != b"IHDR" {
+        return None;
+    }
+    let be = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
+    Some((be(16), be(20)))
 }
 
 fn check_size(w: u32, h: u32, limits: &Limits) -> Result<()> {

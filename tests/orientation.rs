@@ -5,8 +5,10 @@ use std::io::Cursor;
 
 use cinepal::{decode, extract, Limits, Options, Sort};
 
+mod fixtures;
+
 /// A JPEG, `w`×`h`, left half red and right half blue, with an EXIF APP1
-/// segment holding `orientation` (1–8) right after SOI.
+/// segment holding `orientation` (1–8).
 fn jpeg_with_orientation(w: u32, h: u32, orientation: u16) -> Vec<u8> {
     let img =
         image::RgbImage::from_fn(
@@ -16,19 +18,7 @@ fn jpeg_with_orientation(w: u32, h: u32, orientation: u16) -> Vec<u8> {
         );
     let mut jpeg = Vec::new();
     img.write_to(&mut Cursor::new(&mut jpeg), image::ImageFormat::Jpeg).unwrap();
-    // TIFF, big-endian: header, one IFD entry (0x0112 Orientation, SHORT, count 1), no next IFD.
-    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
-    tiff.extend_from_slice(&[0, 1, 0x01, 0x12, 0, 3, 0, 0, 0, 1]);
-    tiff.extend_from_slice(&orientation.to_be_bytes());
-    tiff.extend_from_slice(&[0, 0, 0, 0, 0, 0]);
-    let mut app1 = b"Exif\0\0".to_vec();
-    app1.extend_from_slice(&tiff);
-    let mut out = jpeg[..2].to_vec();
-    out.extend_from_slice(&[0xff, 0xe1]);
-    out.extend_from_slice(&((app1.len() + 2) as u16).to_be_bytes());
-    out.extend_from_slice(&app1);
-    out.extend_from_slice(&jpeg[2..]);
-    out
+    fixtures::jpeg_with_exif_orientation(&jpeg, orientation)
 }
 
 fn is_red(p: [u8; 4]) -> bool {
