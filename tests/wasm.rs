@@ -132,7 +132,7 @@ fn defaults_list_every_choice() {
     assert_eq!(text(&d, "sample"), "all");
     assert_eq!(num(&d, "seed"), 0.0);
     assert_eq!(num(&d, "alphaThreshold"), 128.0);
-    assert_eq!(num(&d, "maxPixels"), 1e8);
+    assert_eq!(num(&d, "maxPixels"), cinepal::Limits::default().max_pixels as f64);
     let names = |key: &str| -> Vec<String> { Array::from(&get(&d, key)).iter().map(|o| text(&o, "name")).collect() };
     assert_eq!(names("methods"), Method::ALL.map(|m| m.name().to_string()));
     assert_eq!(names("sorts"), Sort::NAMED.map(|o| o.name()));

@@ -17,6 +17,7 @@ import {
   stripColors,
   image,
   imagesMissing,
+  cliPalette,
 } from './helpers.mjs';
 
 const skip = imagesMissing ? `skipped: ${imagesMissing}` : false;
@@ -255,6 +256,32 @@ test('performance: an 11 MP photo from choosing it to its swatches on screen', {
       `# performance (${BIG}, composite ${size}): swatches on screen after ${Math.round(swatchesMs)} ms, ` +
         `composite drawn after ${Math.round(compositeMs)} ms; the page says "${line}" (target < 600 ms); ms inside: ${timings}`,
     );
+    // The same extraction natively, in the same run: the CLI's "seconds" is
+    // extraction after decoding, as the page's extractMs is.
+    const native = [0, 1, 2].map(() => cliPalette(image(BIG), ['-n', '10', '-m', 'kmeans']).seconds * 1000).sort((a, b) => a - b)[1];
+    const wasm = JSON.parse(timings).extractMs;
+    console.log(`# wasm extraction ${wasm} ms vs native ${native.toFixed(1)} ms: ${(wasm / native).toFixed(2)}x (target within 1.5x)`);
+  } finally {
+    await context.close();
+  }
+});
+
+test('first load: everything the page fetches is under 500 KB gzipped', async () => {
+  const { gzipSync } = await import('node:zlib');
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const bodies = [];
+  page.on('response', (r) => bodies.push(r.body().then((b) => ({ url: r.url(), raw: b.length, gz: gzipSync(b, { level: 9 }).length }))));
+  try {
+    await page.goto(server.url);
+    await page.waitForSelector('body.is-ready', { timeout: 15_000 });
+    await page.waitForLoadState('networkidle');
+    const files = await Promise.all(bodies);
+    const gz = files.reduce((a, f) => a + f.gz, 0);
+    const raw = files.reduce((a, f) => a + f.raw, 0);
+    console.log(`# first load: ${files.length} files, ${raw} bytes, ${gz} bytes gzipped`);
+    assert.ok(files.some((f) => f.url.endsWith('.wasm')), 'the wasm is part of the first load');
+    assert.ok(gz < 500_000, `first load ${gz} bytes gzipped, over 500 KB`);
   } finally {
     await context.close();
   }
