@@ -44,7 +44,7 @@ impl Space {
         match s.trim().to_ascii_lowercase().as_str() {
             "oklab" => Ok(Space::Oklab),
             "rgb" | "srgb" => Ok(Space::Rgb),
-            _ => Err(Error::InvalidOption(format!("unknown color space '{s}'; allowed: oklab, rgb"))),
+            _ => Err(Error::InvalidOption(format!("unknown color space {s:?}; allowed: oklab, rgb"))),
         }
     }
 
@@ -89,7 +89,7 @@ impl Sampling {
         match s.trim().to_ascii_lowercase().as_str() {
             "all" => Ok(Sampling::All),
             "seed" => Ok(Sampling::Seed),
-            _ => Err(Error::InvalidOption(format!("unknown sampling '{s}'; allowed: all, seed"))),
+            _ => Err(Error::InvalidOption(format!("unknown sampling {s:?}; allowed: all, seed"))),
         }
     }
 }

@@ -87,13 +87,13 @@ impl Sort {
                 .map(Sort::Manual)
                 .map_err(|_| {
                     Error::InvalidOption(format!(
-                        "manual sort order '{s}' must be comma-separated indices such as 2,0,1"
+                        "manual sort order {s:?} must be comma-separated indices such as 2,0,1"
                     ))
                 });
         }
         Sort::NAMED.into_iter().find(|o| o.name() == t).ok_or_else(|| {
             Error::InvalidOption(format!(
-                "unknown sort order '{s}'; allowed: {}, or a permutation such as 2,0,1",
+                "unknown sort order {s:?}; allowed: {}, or a permutation such as 2,0,1",
                 Sort::NAMED.iter().map(Sort::name).collect::<Vec<_>>().join(", ")
             ))
         })

@@ -86,7 +86,7 @@ fn options_object(options: &JsValue) -> JsResult<JsValue> {
 /// A short rendering of a JS value for messages.
 fn describe(v: &JsValue) -> String {
     if let Some(s) = v.as_string() {
-        format!("'{s}'")
+        format!("{s:?}")
     } else if let Some(n) = v.as_f64() {
         format!("{n}")
     } else if v.is_undefined() {
@@ -131,7 +131,7 @@ fn parse_method(v: &JsValue) -> JsResult<Method> {
     string_option(v, "method", Method::KMeans, |s| {
         Method::parse(s).ok_or_else(|| {
             Error::InvalidOption(format!(
-                "unknown method '{s}'; allowed: kmeans, ward, complete, average, single (or agglomerative-<linkage>, k-means)"
+                "unknown method {s:?}; allowed: kmeans, ward, complete, average, single (or agglomerative-<linkage>, k-means)"
             ))
         })
     })

@@ -77,7 +77,7 @@ fn usage(msg: String) -> Failure {
 }
 
 fn parse_number<T: std::str::FromStr>(flag: &str, v: &str, allowed: &str) -> Result<T, Failure> {
-    v.trim().parse().map_err(|_| usage(format!("{flag} must be {allowed}, got '{v}'")))
+    v.trim().parse().map_err(|_| usage(format!("{flag} must be {allowed}, got {v:?}")))
 }
 
 fn parse_args(argv: Vec<String>) -> Result<Option<Args>, Failure> {
@@ -131,7 +131,7 @@ fn parse_args(argv: Vec<String>) -> Result<Option<Args>, Failure> {
             }
             "-m" | "--method" => {
                 options.method = Method::parse(&value).ok_or_else(|| {
-                    Failure(2, format!("unknown method '{value}'; allowed: kmeans, ward, complete, average, single (or agglomerative-<linkage>, k-means)"))
+                    Failure(2, format!("unknown method {value:?}; allowed: kmeans, ward, complete, average, single (or agglomerative-<linkage>, k-means)"))
                 })?;
             }
             "-s" | "--sort" => options.sort = Sort::parse(&value)?,
@@ -153,16 +153,16 @@ fn parse_args(argv: Vec<String>) -> Result<Option<Args>, Failure> {
                     "json" => Format::Json,
                     "css" => Format::Css,
                     "gpl" => Format::Gpl,
-                    _ => return Err(Failure(2, format!("unknown format '{value}'; allowed: text, json, css, gpl"))),
+                    _ => return Err(Failure(2, format!("unknown format {value:?}; allowed: text, json, css, gpl"))),
                 }
             }
             "-o" | "--output" => output = Some(PathBuf::from(value)),
             "--strip" => strip = true,
             "--proportional" => proportional = true,
-            f if f.starts_with('-') && f != "-" => return Err(usage(format!("unknown option '{f}'"))),
+            f if f.starts_with('-') && f != "-" => return Err(usage(format!("unknown option {f:?}"))),
             _ => {
                 if input.replace(arg.clone()).is_some() {
-                    return Err(usage(format!("only one image may be given, got a second: '{arg}'")));
+                    return Err(usage(format!("only one image may be given, got a second: {arg:?}")));
                 }
             }
         }
