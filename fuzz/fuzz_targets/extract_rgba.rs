@@ -1,0 +1,8 @@
+#![no_main]
+//! See `common::extract_rgba` (shared with `tests/fuzz_regressions.rs`) and ROBUSTNESS.md.
+
+mod common;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    let _ = common::extract_rgba(data);
+});
