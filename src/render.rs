@@ -11,6 +11,11 @@ use crate::error::{Error, Result};
 use crate::image::{Image, Layout};
 use crate::palette::Swatch;
 
+/// The most pixels a composite or strip may have (twice the default image
+/// limit): the band is `⌊11·W/(10n+1)⌋` rows high, so a very wide image with
+/// few colors would otherwise ask for gigapixels of memory.
+pub const MAX_COMPOSITE_PIXELS: u64 = 128_000_000;
+
 /// How the strip is drawn.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RenderOptions {
@@ -79,9 +84,22 @@ fn geometry_for(width: u32, swatches: &[Swatch], options: &RenderOptions) -> Res
     Ok(g)
 }
 
+fn check_pixels(width: u32, height: u32) -> Result<()> {
+    let pixels = width as u64 * height as u64;
+    if pixels > MAX_COMPOSITE_PIXELS {
+        return Err(Error::Limits(format!(
+            "the picture with its strip would be {width}x{height} ({:.0} megapixels); the limit is {:.0} megapixels",
+            pixels as f64 / 1e6,
+            MAX_COMPOSITE_PIXELS as f64 / 1e6
+        )));
+    }
+    Ok(())
+}
+
 /// The strip alone, `width` pixels wide, as RGBA.
 pub fn render_strip(width: u32, swatches: &[Swatch], options: &RenderOptions) -> Result<Image> {
     let g = geometry_for(width, swatches, options)?;
+    check_pixels(width, g.height)?;
     let mut data = vec![0u8; width as usize * g.height as usize * 4];
     paint_band(&mut data, width, &g, swatches, options);
     Image::new(width, g.height, Layout::Rgba8, data)
@@ -93,6 +111,7 @@ pub fn render_composite(image: &Image, swatches: &[Swatch], options: &RenderOpti
     let g = geometry_for(width, swatches, options)?;
     let height =
         image.height().checked_add(g.height).ok_or_else(|| Error::Limits("the composite is too tall".into()))?;
+    check_pixels(width, height)?;
     let mut data = Vec::with_capacity(width as usize * height as usize * 4);
     match image.layout() {
         Layout::Rgba8 => data.extend_from_slice(image.data()),
@@ -166,6 +185,15 @@ mod tests {
         assert_eq!(c.rgba_at(100, 2 + 50), [255, 255, 255, 255]); // gap
         assert_eq!(c.rgba_at(110, 2 + 50), [0, 0, 255, 255]);
         assert_eq!(c.rgba_at(150, 2 + 100), [255, 255, 255, 255]); // bottom margin
+    }
+
+    #[test]
+    fn a_very_wide_image_with_few_colors_is_refused_not_allocated() {
+        // 63264x23 with one swatch: the band alone would be 63264 rows high.
+        let wide = Image::from_rgb(63_264, 23, vec![0; 63_264 * 23 * 3]).unwrap();
+        let e = render_composite(&wide, &[sw([0, 0, 0])], &RenderOptions::default()).unwrap_err();
+        assert!(matches!(e, Error::Limits(_)) && e.to_string().contains("limit is 128 megapixels"), "{e}");
+        assert!(matches!(render_strip(63_264, &[sw([0, 0, 0])], &RenderOptions::default()), Err(Error::Limits(_))));
     }
 
     #[test]
