@@ -406,12 +406,6 @@ pub fn check_exports(p: &Palette) {
     }
 }
 
-/// Most pixels a composite may have: the band grows with the width, not the
-/// height, so a wide, short image (a 480-byte 63264x23 JPEG) would get a
-/// composite of gigapixels. Mirrors the proposed `render::MAX_COMPOSITE_PIXELS`
-/// (ROBUSTNESS.md, finding 2): twice the default decoding limit.
-pub const MAX_COMPOSITE_PIXELS: u64 = 128_000_000;
-
 /// The composite is the image with a band of `⌊11·W/(10n+1)⌋` rows below it,
 /// swatch `i` at `[⌊(10i+1)·W/d⌋, ⌊10(i+1)·W/d⌋)` × `[⌊W/d⌋, ⌊10W/d⌋)`.
 pub fn check_composite(image: &Image, swatches: &[Swatch], proportional: bool) {
@@ -426,7 +420,7 @@ pub fn check_composite(image: &Image, swatches: &[Swatch], proportional: bool) {
             assert!(matches!(e, Error::InvalidInput(_)) && e.message().contains("at least"), "{e:?}");
             return;
         }
-        Err(e) if pixels > MAX_COMPOSITE_PIXELS => {
+        Err(e) if pixels > render::MAX_COMPOSITE_PIXELS => {
             assert!(matches!(e, Error::Limits(_)), "{e:?}");
             return;
         }
@@ -434,13 +428,14 @@ pub fn check_composite(image: &Image, swatches: &[Swatch], proportional: bool) {
     };
     assert!(at(11) > 0, "a composite with an empty band for {}x{}", image.width(), image.height());
     assert!(
-        pixels <= MAX_COMPOSITE_PIXELS,
-        "a {}x{} image got a {}x{} composite ({:.0} megapixels, over {MAX_COMPOSITE_PIXELS})",
+        pixels <= render::MAX_COMPOSITE_PIXELS,
+        "a {}x{} image got a {}x{} composite ({:.0} megapixels, over {})",
         image.width(),
         image.height(),
         c.width(),
         c.height(),
-        pixels as f64 / 1e6
+        pixels as f64 / 1e6,
+        render::MAX_COMPOSITE_PIXELS
     );
     let (w, h) = (image.width() as u64, image.height());
     assert_eq!((c.width() as u64, c.height()), (w, h + at(11)), "composite size");
