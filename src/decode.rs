@@ -1,6 +1,6 @@
 //! Bytes to an [`Image`], with limits against hostile files.
 
-use std::io::Cursor;
+use std::io::{BufRead, Cursor, Read, Seek, SeekFrom};
 
 use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader};
 
@@ -16,13 +16,33 @@ pub struct Limits {
     /// Most columns or rows. Default 65,535.
     pub max_side: u32,
     /// Most bytes a decoder may allocate. Default 768 MiB (a 64-megapixel
-    /// 16-bit RGBA PNG needs 512 MiB).
+    /// 16-bit RGBA PNG needs 512 MiB). Until a file's header has told its
+    /// size, a decoder may allocate at most [`HEADER_ALLOC`] (metadata such
+    /// as an ICC profile); afterwards, at most what an image of that size can
+    /// need (16 bytes a pixel plus 64 MiB) when that is less.
     pub max_alloc: u64,
+    /// Largest file read. Default 640 MiB (an incompressible 64-megapixel
+    /// 16-bit RGBA PNG is 512 MiB).
+    pub max_file_bytes: u64,
+    /// Most JPEG scans × pixels, as a multiple of `max_pixels`. Default 25:
+    /// a progressive JPEG's decoding time grows with its number of scans
+    /// (libjpeg writes 10, mozjpeg up to 12), so a 64-megapixel JPEG may have
+    /// 25 scans and a 12-megapixel one 133.
+    pub max_jpeg_scan_factor: u64,
 }
+
+/// What a decoder may allocate before the header has told the image's size.
+pub const HEADER_ALLOC: u64 = 16 << 20;
 
 impl Default for Limits {
     fn default() -> Limits {
-        Limits { max_pixels: 64_000_000, max_side: 65_535, max_alloc: 768 << 20 }
+        Limits {
+            max_pixels: 64_000_000,
+            max_side: 65_535,
+            max_alloc: 768 << 20,
+            max_file_bytes: 640 << 20,
+            max_jpeg_scan_factor: 25,
+        }
     }
 }
 
@@ -32,43 +52,146 @@ pub const FORMATS: &str = "PNG, JPEG, WebP, GIF or BMP";
 /// Decodes PNG, JPEG, WebP, GIF (first frame) or BMP bytes, applies the EXIF
 /// orientation, and returns 8-bit RGB or RGBA pixels.
 pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Image> {
-    if bytes.is_empty() {
+    check_file_size(bytes.len() as u64, limits)?;
+    let (reader, format) = open(Cursor::new(bytes), bytes, limits)?;
+    match format {
+        ImageFormat::Jpeg => {
+            let decoder = check_jpeg(bytes, limits)?;
+            decode_jpeg(reader, decoder, limits)
+        }
+        _ => decode_with(reader, format, limits),
+    }
+}
+
+/// Like [`decode`], but reads from a stream (a buffered file, say) instead of
+/// bytes in memory, so that a PNG, WebP, GIF or BMP is never held whole: the
+/// decoder reads it as it goes. A JPEG is read whole (its decoder needs it;
+/// at most [`Limits::max_file_bytes`]). The file is the whole stream, from
+/// position 0. Returns the same pixels as [`decode`].
+pub fn decode_stream<R: BufRead + Seek>(mut stream: R, limits: &Limits) -> Result<Image> {
+    let io = |e: std::io::Error| Error::Decode(format!("the file could not be read: {e}"));
+    // Decoders seek to offsets from the start of the file (BMP's pixel data):
+    // the file is the stream from position 0.
+    stream.seek(SeekFrom::Start(0)).map_err(io)?;
+    let mut head = Vec::with_capacity(32);
+    (&mut stream).take(32).read_to_end(&mut head).map_err(io)?;
+    stream.seek(SeekFrom::Start(0)).map_err(io)?;
+    let (reader, format) = open(stream, &head, limits)?;
+    match format {
+        ImageFormat::Jpeg => {
+            // Read whole for the checks, then dropped: the decoder reads the
+            // file again (and keeps its own copy), so it is in memory once.
+            let mut stream = reader.into_inner();
+            let mut bytes = Vec::new();
+            (&mut stream).take(limits.max_file_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
+            check_file_size(bytes.len() as u64, limits)?;
+            let decoder = check_jpeg(&bytes, limits)?;
+            drop(bytes);
+            stream.seek(SeekFrom::Start(0)).map_err(io)?;
+            decode_jpeg(ImageReader::with_format(stream, ImageFormat::Jpeg), decoder, limits)
+        }
+        _ => decode_with(reader, format, limits),
+    }
+}
+
+/// Refuses a file larger than [`Limits::max_file_bytes`].
+pub fn check_file_size(bytes: u64, limits: &Limits) -> Result<()> {
+    if bytes > limits.max_file_bytes {
+        return Err(Error::Limits(format!(
+            "the file is {:.0} MiB; the limit is {} MiB",
+            (bytes as f64 / (1 << 20) as f64).ceil(),
+            limits.max_file_bytes >> 20
+        )));
+    }
+    Ok(())
+}
+
+/// Checks what the first bytes (`head`) tell and guesses the format.
+fn open<R: BufRead + Seek>(stream: R, head: &[u8], limits: &Limits) -> Result<(ImageReader<R>, ImageFormat)> {
+    if head.is_empty() {
         return Err(Error::Decode("the file is empty".into()));
     }
-    if let Some((w, h)) = png_ihdr_size(bytes) {
+    if let Some((w, h)) = png_ihdr_size(head) {
         // The PNG decoder refuses a header too large for its memory limit
         // without saying the size: check it first, for a message that names it.
         check_size(w, h, limits)?;
     }
-    let mut reader = ImageReader::new(Cursor::new(bytes))
+    let reader = ImageReader::new(stream)
         .with_guessed_format()
         .map_err(|e| Error::Decode(format!("the file could not be read: {e}")))?;
-    let format = match reader.format() {
-        Some(f @ (ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif | ImageFormat::Bmp)) => f,
-        Some(f) => return Err(Error::Decode(format!("{f:?} images are not supported; cinepal reads {FORMATS}"))),
-        None => return Err(Error::Decode(format!("the file is not an image cinepal can read (expected {FORMATS})"))),
-    };
-    let name = format_name(format);
-    if format == ImageFormat::Jpeg && jpeg_is_truncated(bytes) {
+    match reader.format() {
+        Some(f @ (ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif | ImageFormat::Bmp)) => {
+            Ok((reader, f))
+        }
+        Some(f) => Err(Error::Decode(format!("{f:?} images are not supported; cinepal reads {FORMATS}"))),
+        None => Err(Error::Decode(format!("the file is not an image cinepal can read (expected {FORMATS})"))),
+    }
+}
+
+/// Which decoder reads a JPEG.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum JpegDecoder {
+    /// zune-jpeg, inside `image`: fast, and right on nearly every file.
+    Zune,
+    /// jpeg-decoder, for the files zune-jpeg misreads ([`zune_jpeg_misreads`]).
+    JpegDecoder,
+}
+
+/// Refuses a truncated JPEG, or one whose size or number of scans is over the
+/// limits, before decoding; picks the decoder.
+fn check_jpeg(bytes: &[u8], limits: &Limits) -> Result<JpegDecoder> {
+    let Some(scans) = jpeg_scans(bytes) else {
         // The decoder would fill the missing blocks with gray, and gray would
         // become a swatch: refuse instead.
         return Err(Error::Decode("the JPEG file is truncated (it ends before its end-of-image marker)".into()));
+    };
+    if let Some((w, h)) = jpeg_frame_size(bytes) {
+        check_size(w, h, limits)?;
+        let work = (w as u64 * h as u64).saturating_mul(scans);
+        if work > limits.max_pixels.saturating_mul(limits.max_jpeg_scan_factor) {
+            return Err(Error::Limits(format!(
+                "the JPEG is {w}x{h} in {scans} scans, each a pass over the image: too much work to decode; \
+                 the limit is {} scans of {:.1} megapixels",
+                limits.max_jpeg_scan_factor,
+                limits.max_pixels as f64 / 1e6
+            )));
+        }
     }
-    if format == ImageFormat::Jpeg && zune_jpeg_misreads(bytes) {
-        return decode_jpeg_with_jpeg_decoder(bytes, limits);
+    Ok(if zune_jpeg_misreads(bytes) { JpegDecoder::JpegDecoder } else { JpegDecoder::Zune })
+}
+
+fn decode_jpeg<R: BufRead + Seek>(reader: ImageReader<R>, decoder: JpegDecoder, limits: &Limits) -> Result<Image> {
+    match decoder {
+        JpegDecoder::Zune => decode_with(reader, ImageFormat::Jpeg, limits),
+        JpegDecoder::JpegDecoder => decode_jpeg_with_jpeg_decoder(reader.into_inner(), limits),
     }
+}
+
+fn decode_with<R: BufRead + Seek>(mut reader: ImageReader<R>, format: ImageFormat, limits: &Limits) -> Result<Image> {
+    let name = format_name(format);
     let mut l = image::Limits::default();
     l.max_image_width = Some(limits.max_side);
     l.max_image_height = Some(limits.max_side);
-    l.max_alloc = Some(limits.max_alloc);
+    // Until the header tells the size, only metadata is read: a small budget,
+    // so a PNG whose ICC profile inflates to gigabytes is refused early.
+    l.max_alloc = Some(limits.max_alloc.min(HEADER_ALLOC));
     reader.limits(l.clone());
-    let mut decoder = reader.into_decoder().map_err(|e| map_error(e, name, limits))?;
+    let mut decoder = reader.into_decoder().map_err(|e| match e {
+        ImageError::Limits(l) if l.kind() == image::error::LimitErrorKind::InsufficientMemory => {
+            Error::Limits(format!(
+                "the {name}'s metadata (what comes before the pixels, such as a color profile) needs more than \
+             the {} MiB allowed for it",
+                HEADER_ALLOC >> 20
+            ))
+        }
+        e => map_error(e, name, limits),
+    })?;
     let (w, h) = decoder.dimensions();
     check_size(w, h, limits)?;
     // The header's size is now known: allow the decoder only what an image of
     // that size can need (16 bytes a pixel covers 16-bit RGBA plus the 8-bit
     // copy), so a frame larger than its GIF screen cannot take the whole budget.
-    let mut tight = l.clone();
+    let mut tight = l;
     tight.max_alloc = Some(limits.max_alloc.min((w as u64 * h as u64).saturating_mul(16).saturating_add(64 << 20)));
     decoder.set_limits(tight).map_err(|e| map_error(e, name, limits))?;
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
@@ -125,13 +248,13 @@ fn zune_jpeg_misreads(bytes: &[u8]) -> bool {
 /// Decodes with the jpeg-decoder crate (slower than zune-jpeg, but right on
 /// the files [`zune_jpeg_misreads`] picks). CMYK comes out as inks (Adobe's
 /// inversion undone), shown as RGB the way zune-jpeg does it: (1 − C)(1 − K).
-fn decode_jpeg_with_jpeg_decoder(bytes: &[u8], limits: &Limits) -> Result<Image> {
+fn decode_jpeg_with_jpeg_decoder(stream: impl Read, limits: &Limits) -> Result<Image> {
     use image::metadata::Orientation;
     use jpeg_decoder::PixelFormat;
     let corrupt = |e: jpeg_decoder::Error| {
         Error::Decode(format!("the JPEG file is corrupt: {e}").split_whitespace().collect::<Vec<_>>().join(" "))
     };
-    let mut decoder = jpeg_decoder::Decoder::new(bytes);
+    let mut decoder = jpeg_decoder::Decoder::new(stream);
     decoder.set_max_decoding_buffer_size(usize::try_from(limits.max_alloc).unwrap_or(usize::MAX));
     decoder.read_info().map_err(corrupt)?;
     let info = decoder.info().ok_or_else(|| Error::Decode("the JPEG file has no frame header".into()))?;
@@ -157,29 +280,79 @@ fn decode_jpeg_with_jpeg_decoder(bytes: &[u8], limits: &Limits) -> Result<Image>
     to_image(img)
 }
 
-/// True when a JPEG has no end-of-image marker after its first scan. Walks
-/// the header segments (an EXIF thumbnail inside APP1 has markers of its own)
-/// to the first start-of-scan, then looks for `FF D9`, which entropy-coded
-/// data cannot contain (a data `FF` is always followed by `00` or a restart marker).
-fn jpeg_is_truncated(bytes: &[u8]) -> bool {
+/// The number of scans of a JPEG's first image, or `None` when it has no
+/// end-of-image marker after its first scan (a truncated file). Walks the
+/// header segments (an EXIF thumbnail inside APP1 has markers of its own) to
+/// the first start-of-scan, then counts `FF DA` up to `FF D9`, which
+/// entropy-coded data cannot contain (a data `FF` is always followed by `00`
+/// or a restart marker). What follows the end-of-image marker (the preview
+/// images phones append) is not counted.
+fn jpeg_scans(bytes: &[u8]) -> Option<u64> {
     let mut i = 2;
     while i + 1 < bytes.len() {
         if bytes[i] != 0xff {
-            return false; // not a marker where one should be: let the decoder say what is wrong
+            return Some(1); // not a marker where one should be: let the decoder say what is wrong
         }
         let marker = bytes[i + 1];
         match marker {
             0xff => i += 1, // fill byte
-            0xd9 => return false,
-            0xda => return !bytes[i..].windows(2).any(|w| w == [0xff, 0xd9]),
+            0xd9 => return Some(1),
+            0xda => {
+                let mut scans = 1;
+                let mut j = i + 2;
+                while let Some(k) = memchr_ff(&bytes[j..]) {
+                    j += k;
+                    match bytes.get(j + 1) {
+                        Some(0xd9) => return Some(scans),
+                        Some(0xda) => scans += 1,
+                        None => return None,
+                        _ => {}
+                    }
+                    j += 1;
+                }
+                return None;
+            }
             0x01 | 0xd0..=0xd7 => i += 2,
             _ => {
-                let Some(len) = bytes.get(i + 2..i + 4) else { return true };
+                let len = bytes.get(i + 2..i + 4)?;
                 i += 2 + u16::from_be_bytes([len[0], len[1]]) as usize;
             }
         }
     }
-    true
+    None
+}
+
+fn memchr_ff(bytes: &[u8]) -> Option<usize> {
+    bytes.iter().position(|&b| b == 0xff)
+}
+
+/// The width and height of a JPEG's first frame header (SOF0–SOF15).
+fn jpeg_frame_size(bytes: &[u8]) -> Option<(u32, u32)> {
+    let mut i = 2;
+    while i + 4 <= bytes.len() && bytes[i] == 0xff {
+        let marker = bytes[i + 1];
+        if marker == 0xff {
+            i += 1;
+            continue;
+        }
+        if matches!(marker, 0x01 | 0xd0..=0xd7) {
+            i += 2;
+            continue;
+        }
+        let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
+        match marker {
+            0xc0..=0xcf if !matches!(marker, 0xc4 | 0xc8 | 0xcc) => {
+                let seg = bytes.get(i + 4..i + 9)?;
+                return Some((
+                    u16::from_be_bytes([seg[3], seg[4]]) as u32,
+                    u16::from_be_bytes([seg[1], seg[2]]) as u32,
+                ));
+            }
+            0xda => return None,
+            _ => i += 2 + len,
+        }
+    }
+    None
 }
 
 /// The size a PNG's IHDR declares (signature, then IHDR as the first chunk).
@@ -194,6 +367,9 @@ fn png_ihdr_size(bytes: &[u8]) -> Option<(u32, u32)> {
 fn check_size(w: u32, h: u32, limits: &Limits) -> Result<()> {
     if w == 0 || h == 0 {
         return Err(Error::Decode(format!("the file declares an empty image ({w}x{h}); it needs at least one pixel")));
+    }
+    if w.max(h) > limits.max_side {
+        return Err(Error::Limits(format!("the image is {w}x{h}; the limit is {} pixels a side", limits.max_side)));
     }
     let pixels = w as u64 * h as u64;
     if pixels > limits.max_pixels {
@@ -275,5 +451,95 @@ mod tests {
         let e = decode(&bytes, &Limits { max_pixels: 100, ..Limits::default() }).unwrap_err();
         assert!(matches!(e, Error::Limits(_)));
         assert!(e.to_string().contains("20x20") && e.to_string().contains("limit"), "{e}");
+    }
+
+    fn encode(img: &DynamicImage, format: ImageFormat) -> Vec<u8> {
+        let mut out = Vec::new();
+        img.write_to(&mut Cursor::new(&mut out), format).unwrap();
+        out
+    }
+
+    fn gradient(w: u32, h: u32) -> DynamicImage {
+        DynamicImage::ImageRgb8(image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7) as u8, (y * 5) as u8, 90])))
+    }
+
+    #[test]
+    fn a_stream_decodes_to_the_same_pixels_as_bytes() {
+        let img = gradient(37, 23);
+        for format in [ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::WebP, ImageFormat::Gif, ImageFormat::Bmp] {
+            let bytes = encode(&img, format);
+            let from_bytes = decode(&bytes, &Limits::default()).unwrap();
+            // A reader left somewhere in the file, handing out little at a time.
+            let mut cursor = Cursor::new(bytes);
+            cursor.set_position(5);
+            let from_stream = decode_stream(std::io::BufReader::with_capacity(7, cursor), &Limits::default()).unwrap();
+            assert!(from_bytes == from_stream, "{format:?}: the stream decodes to other pixels");
+            assert_eq!((from_stream.width(), from_stream.height()), (37, 23), "{format:?}");
+        }
+        let e = decode_stream(Cursor::new(Vec::new()), &Limits::default()).unwrap_err();
+        assert_eq!(e, Error::Decode("the file is empty".into()));
+    }
+
+    #[test]
+    fn files_over_the_size_limit_are_refused() {
+        let bytes = encode(&gradient(40, 40), ImageFormat::Png);
+        let small = Limits { max_file_bytes: bytes.len() as u64 - 1, ..Limits::default() };
+        let e = decode(&bytes, &small).unwrap_err();
+        assert!(matches!(e, Error::Limits(_)) && e.to_string().contains("the limit is 0 MiB"), "{e}");
+        assert!(decode(&bytes, &Limits { max_file_bytes: bytes.len() as u64, ..small }).is_ok());
+        // A JPEG stream is read whole, so it is held to the limit as it is read.
+        let jpeg = encode(&gradient(40, 40), ImageFormat::Jpeg);
+        let e = decode_stream(Cursor::new(&jpeg), &Limits { max_file_bytes: jpeg.len() as u64 - 1, ..small });
+        assert!(matches!(e, Err(Error::Limits(_))), "{e:?}");
+        assert!(check_file_size(640 << 20, &Limits::default()).is_ok());
+        assert!(check_file_size((640 << 20) + 1, &Limits::default()).is_err());
+    }
+
+    #[test]
+    fn sides_over_the_limit_are_refused_with_the_limit_named() {
+        let bytes = encode(&gradient(300, 2), ImageFormat::Png);
+        let e = decode(&bytes, &Limits { max_side: 299, ..Limits::default() }).unwrap_err();
+        assert_eq!(e, Error::Limits("the image is 300x2; the limit is 299 pixels a side".into()));
+    }
+
+    fn progressive_jpeg(w: u16, h: u16) -> Vec<u8> {
+        let rgb: Vec<u8> = (0..w as usize * h as usize).flat_map(|i| [(i * 3) as u8, (i / 7) as u8, 40]).collect();
+        let mut out = Vec::new();
+        let mut enc = jpeg_encoder::Encoder::new(&mut out, 90);
+        enc.set_progressive(true);
+        enc.encode(&rgb, w, h, jpeg_encoder::ColorType::Rgb).unwrap();
+        out
+    }
+
+    #[test]
+    fn jpeg_scans_are_counted_to_the_end_of_the_first_image() {
+        let baseline = encode(&gradient(40, 30), ImageFormat::Jpeg);
+        assert_eq!(jpeg_scans(&baseline), Some(1));
+        assert_eq!(jpeg_frame_size(&baseline), Some((40, 30)));
+        let progressive = progressive_jpeg(40, 30);
+        let scans = jpeg_scans(&progressive).unwrap();
+        let sos = progressive.windows(2).filter(|w| w == &[0xff, 0xda]).count() as u64;
+        assert!(scans > 1 && scans == sos, "{scans} scans, {sos} SOS markers");
+        // A phone's appended preview (a whole JPEG after the end-of-image) is not counted.
+        let mut with_preview = baseline.clone();
+        with_preview.extend(&progressive);
+        assert_eq!(jpeg_scans(&with_preview), Some(1));
+        assert_eq!(jpeg_scans(&progressive[..progressive.len() - 2]), None, "no EOI: truncated");
+    }
+
+    #[test]
+    fn jpegs_with_too_many_scans_for_their_size_are_refused() {
+        let progressive = progressive_jpeg(40, 30);
+        let scans = jpeg_scans(&progressive).unwrap();
+        // Allow exactly scans × pixels, then one scan fewer.
+        let enough = Limits { max_pixels: 1200, max_jpeg_scan_factor: scans, ..Limits::default() };
+        assert!(decode(&progressive, &enough).is_ok());
+        let e = decode(&progressive, &Limits { max_jpeg_scan_factor: scans - 1, ..enough }).unwrap_err();
+        assert!(matches!(e, Error::Limits(_)) && e.to_string().contains(&format!("in {scans} scans")), "{e}");
+        let e = decode_stream(Cursor::new(&progressive), &Limits { max_jpeg_scan_factor: scans - 1, ..enough });
+        assert!(matches!(e, Err(Error::Limits(_))), "{e:?}");
+        // A baseline JPEG is one scan: fine at a factor of 1.
+        let baseline = encode(&gradient(40, 30), ImageFormat::Jpeg);
+        assert!(decode(&baseline, &Limits { max_jpeg_scan_factor: 1, ..enough }).is_ok());
     }
 }

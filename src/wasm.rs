@@ -180,12 +180,17 @@ fn parse_options(n: f64, method: &JsValue, sort: &JsValue, options: &JsValue) ->
     })
 }
 
-/// Bytes from a `Uint8Array` (or an `ArrayBuffer`), copied into wasm memory.
-fn bytes_of(v: &JsValue) -> JsResult<Vec<u8>> {
-    if let Some(a) = v.dyn_ref::<Uint8Array>() {
+/// Bytes from a `Uint8Array` (or an `ArrayBuffer`), copied into wasm memory
+/// unless they are over the file-size limit.
+fn bytes_of(v: &JsValue, limits: &Limits) -> JsResult<Vec<u8>> {
+    let copy = |a: &Uint8Array| {
+        crate::decode::check_file_size(a.length() as u64, limits).map_err(js_error)?;
         Ok(a.to_vec())
+    };
+    if let Some(a) = v.dyn_ref::<Uint8Array>() {
+        copy(a)
     } else if v.is_instance_of::<js_sys::ArrayBuffer>() {
-        Ok(Uint8Array::new(v).to_vec())
+        copy(&Uint8Array::new(v))
     } else {
         Err(js_error(Error::InvalidInput(format!(
             "the image must be given as a Uint8Array of the file's bytes, got {}",
@@ -195,7 +200,7 @@ fn bytes_of(v: &JsValue) -> JsResult<Vec<u8>> {
 }
 
 fn decode_timed(bytes: &JsValue, limits: &Limits) -> JsResult<(Image, f64)> {
-    let bytes = bytes_of(bytes)?;
+    let bytes = bytes_of(bytes, limits)?;
     let t0 = performance_now();
     let image = crate::decode(&bytes, limits).map_err(js_error)?;
     Ok((image, performance_now() - t0))
@@ -325,6 +330,7 @@ pub fn defaults() -> JsValue {
     set(&o, "alphaThreshold", DEFAULT_ALPHA_THRESHOLD);
     set(&o, "sample", Sampling::All.name());
     set(&o, "maxPixels", Limits::default().max_pixels as f64);
+    set(&o, "maxFileBytes", Limits::default().max_file_bytes as f64);
     set(&o, "methods", named_list(Method::ALL, |m| m.name().into(), method_hint));
     set(&o, "sorts", named_list(Sort::NAMED, Sort::name, sort_hint));
     set(&o, "spaces", named_list(Space::ALL, |s| s.name().into(), space_hint));

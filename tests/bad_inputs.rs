@@ -127,12 +127,23 @@ const EXPECTED: &[(&str, Expect, &str)] = &[
     ("png_ihdr_100000x100000.png", Expect::Limits, "IHDR declares 100000x100000, over 65535 a side"),
     ("png_ihdr_60000x60000.png", Expect::Limits, "IHDR declares 60000x60000: within a side, 3600 megapixels"),
     ("png_transparent.png", Expect::NothingToExtract, "a valid PNG whose every pixel has alpha 0"),
+    (
+        "png_iccp_inflates_to_80MiB.png",
+        Expect::Palette,
+        "a 48x32 PNG whose 80 KB color profile inflates to 80 MiB: the png crate gives the profile up at the \
+         16 MiB allowed before the pixels (not at the whole budget, 768 MiB) and decodes the pixels",
+    ),
     ("jpeg_cut_2.jpg", Expect::Decode, "only the SOI marker"),
     ("jpeg_cut_20.jpg", Expect::Decode, "truncated inside the header segments"),
     ("jpeg_cut_header_end.jpg", Expect::Decode, "cut right after SOS, no scan data: no end-of-image marker"),
     ("jpeg_cut_half.jpg", Expect::Decode, "cut in the scan data: refused rather than filled with gray"),
     ("jpeg_cut_before_eoi.jpg", Expect::Decode, "the EOI marker missing: truncated, whatever the scan holds"),
     ("jpeg_sof_65000x65000.jpg", Expect::LimitsOrDecode, "SOF declares 65000x65000 (4225 megapixels)"),
+    (
+        "jpeg_progressive_8000x8000_30_scans.jpg",
+        Expect::Limits,
+        "a progressive SOF of 8000x8000 (64 megapixels, the limit) and 30 scans: over 25 scans of 64 megapixels",
+    ),
     ("gif_cut_6.gif", Expect::Decode, "only the GIF89a signature"),
     ("gif_cut_13.gif", Expect::Decode, "signature and logical screen, no frame"),
     ("gif_cut_half.gif", Expect::Decode, "truncated inside the frame's LZW data"),
@@ -199,7 +210,7 @@ fn every_listed_file_exists_and_every_file_is_listed() {
     for name in &names {
         assert!(EXPECTED.iter().any(|e| e.0 == name), "{name} is in tests/bad but not in EXPECTED");
         let len = std::fs::metadata(bad_dir().join(name)).unwrap().len();
-        assert!(len < 50_000, "{name} is {len} bytes; bad files stay small");
+        assert!(len < 100_000, "{name} is {len} bytes; bad files stay small");
     }
 }
 
@@ -400,6 +411,13 @@ fn bad_file_contents() -> Vec<(String, Vec<u8>)> {
     add("png_ihdr_100000x100000.png", raw_png(&ihdr(100_000, 100_000, 8, 2), &zlib_stored(&[0; 301])));
     add("png_ihdr_60000x60000.png", raw_png(&ihdr(60_000, 60_000, 8, 2), &zlib_stored(&[0; 181])));
     add("png_transparent.png", transparent_png(24, 16));
+    let mut profile = b"bomb\0\0".to_vec(); // profile name, then compression method 0 (zlib)
+    profile.extend(miniz_oxide::deflate::compress_to_vec_zlib(&vec![0u8; 80 << 20], 10));
+    let after_ihdr = 8 + 25;
+    let mut bomb = png[..after_ihdr].to_vec();
+    bomb.extend(png_chunk(b"iCCP", &profile));
+    bomb.extend(&png[after_ihdr..]);
+    add("png_iccp_inflates_to_80MiB.png", bomb);
 
     add("jpeg_cut_2.jpg", jpeg[..2].to_vec());
     add("jpeg_cut_20.jpg", jpeg[..20].to_vec());
@@ -413,6 +431,17 @@ fn bad_file_contents() -> Vec<(String, Vec<u8>)> {
     big[sof + 5..sof + 7].copy_from_slice(&65_000u16.to_be_bytes());
     big[sof + 7..sof + 9].copy_from_slice(&65_000u16.to_be_bytes());
     add("jpeg_sof_65000x65000.jpg", big);
+    let mut many = jpeg.clone();
+    many[sof + 1] = 0xc2; // progressive
+    many[sof + 5..sof + 7].copy_from_slice(&8000u16.to_be_bytes());
+    many[sof + 7..sof + 9].copy_from_slice(&8000u16.to_be_bytes());
+    many.truncate(many.len() - 2); // EOI
+    let sos_segment = jpeg[sos..sos + 2 + sos_len].to_vec();
+    for _ in 1..30 {
+        many.extend(&sos_segment);
+    }
+    many.extend([0xff, 0xd9]);
+    add("jpeg_progressive_8000x8000_30_scans.jpg", many);
 
     add("gif_cut_6.gif", gif_file[..6].to_vec());
     add("gif_cut_13.gif", gif_file[..13].to_vec());

@@ -515,6 +515,13 @@ fn every_error_exits_with_its_documented_code_and_one_line() {
     let missing = dir.join("no-such-file.png").to_str().unwrap().to_string();
     let folder = dir.to_str().unwrap().to_string();
     let unwritable = dir.join("no-such-folder").join("out.png").to_str().unwrap().to_string();
+    // Names are quoted with escapes, so even these stay on one line.
+    let missing_newline = dir.join("no\nsuch.png").to_str().unwrap().to_string();
+    let unwritable_newline = dir.join("no-such-folder").join("out\n.png").to_str().unwrap().to_string();
+    // Over the 640 MiB file limit: refused from its size, without reading it (sparse, so it takes no disk).
+    let huge = dir.join("huge.png");
+    std::fs::File::create(&huge).unwrap().set_len((640 << 20) + 1).unwrap();
+    let huge = huge.to_str().unwrap().to_string();
     let g = good.as_str();
 
     let cases: Vec<(&str, Vec<&str>, i32)> = vec![
@@ -545,10 +552,18 @@ fn every_error_exits_with_its_documented_code_and_one_line() {
         ("over --max-pixels", vec![g, "--max-pixels", "10"], 5),
         ("fully transparent", vec![&clear], 6),
         ("output not writable", vec![g, "-o", &unwritable], 1),
+        ("missing file with a newline in its name", vec![&missing_newline], 3),
+        ("output with a newline in its name", vec![g, "-o", &unwritable_newline], 1),
+        ("a file over 640 MiB", vec![&huge], 5),
     ];
     for (what, args, code) in &cases {
         assert_fails(what, &run(args), *code);
     }
+    let r = run(&[&missing_newline]);
+    assert!(r.stderr.contains(r#"no\nsuch.png""#), "the name, quoted with its escape: {:?}", r.stderr);
+    let r = run(&[&huge]);
+    assert!(r.stderr.contains("the limit is 640 MiB"), "{:?}", r.stderr);
+    std::fs::remove_file(&huge).unwrap();
     assert_fails("empty stdin", &run_with(&["-"], Some(b"")), 4);
     assert_fails("text on stdin", &run_with(&["-"], Some(b"not an image at all")), 4);
     // "GIF89a" then " b" and "ut" read as a logical screen of 25120x29813: refused by the limits.

@@ -399,6 +399,15 @@ fn jpeg_with(
     out
 }
 
+/// Decodes from memory and from a stream (as the CLI reads a file: zune-jpeg
+/// or jpeg-decoder reading the file again after the checks), which must agree.
+fn decode_both(bytes: &[u8]) -> cinepal::Result<Image> {
+    let from_bytes = decode(bytes, &Limits::default());
+    let from_stream = cinepal::decode_stream(std::io::Cursor::new(bytes), &Limits::default());
+    assert!(from_bytes == from_stream, "decode and decode_stream disagree");
+    from_bytes
+}
+
 /// The markers of a JPEG's header segments, up to the first scan.
 fn jpeg_markers(bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
@@ -496,7 +505,7 @@ fn cmyk_and_ycck_jpegs_give_their_inks_colors() {
                 assert_eq!(bytes[app14 + 11], transform, "{name}: the fixture's Adobe transform flag");
                 assert!(jpeg_markers(&bytes).contains(&if progressive { 0xc2 } else { 0xc0 }), "{name}: SOF");
                 let what = format!("{name} {sampling:?} ({})", scan_layout(&bytes));
-                match decode(&bytes, &Limits::default()) {
+                match decode_both(&bytes) {
                     Err(e) => failures.push(format!("{what}: {e}")),
                     Ok(image) => {
                         if let Some(wrong) = check_quadrants(&image, want) {
@@ -538,7 +547,7 @@ fn every_jpeg_coding_and_chroma_subsampling_gives_the_quadrant_colors() {
                 setup(e)
             });
             let what = format!("{sampling:?} {coding} ({})", scan_layout(&bytes));
-            match decode(&bytes, &Limits::default()) {
+            match decode_both(&bytes) {
                 Err(e) => failures.push(format!("{what}: {e}")),
                 Ok(image) => {
                     if let Some(wrong) = check_quadrants(&image, want) {

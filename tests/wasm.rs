@@ -133,6 +133,7 @@ fn defaults_list_every_choice() {
     assert_eq!(num(&d, "seed"), 0.0);
     assert_eq!(num(&d, "alphaThreshold"), 128.0);
     assert_eq!(num(&d, "maxPixels"), cinepal::Limits::default().max_pixels as f64);
+    assert_eq!(num(&d, "maxFileBytes"), cinepal::Limits::default().max_file_bytes as f64);
     let names = |key: &str| -> Vec<String> { Array::from(&get(&d, key)).iter().map(|o| text(&o, "name")).collect() };
     assert_eq!(names("methods"), Method::ALL.map(|m| m.name().to_string()));
     assert_eq!(names("sorts"), Sort::NAMED.map(|o| o.name()));
@@ -365,6 +366,16 @@ fn limits_and_empty_images_throw_their_kinds() {
         extract_palette(&s("not bytes"), 5.0, &s("kmeans"), &s("none"), &JsValue::UNDEFINED),
         "invalid-input",
     );
+    // A byte array over the file-size limit is refused before it is copied
+    // into wasm memory (which would then stay grown by as much).
+    let memory = || wasm_bindgen::memory().dyn_into::<js_sys::WebAssembly::Memory>().unwrap().buffer();
+    let memory_bytes = || memory().dyn_into::<js_sys::ArrayBuffer>().unwrap().byte_length() as u64;
+    let before = memory_bytes();
+    let huge: JsValue = Uint8Array::new_with_length((cinepal::Limits::default().max_file_bytes + 1) as u32).into();
+    let msg = assert_throws(extract_palette(&huge, 5.0, &s("kmeans"), &s("none"), &JsValue::UNDEFINED), "limits");
+    assert!(msg.contains("the limit is 640 MiB"), "{msg}");
+    assert_throws(Still::new(&huge, &JsValue::UNDEFINED), "limits");
+    assert!(memory_bytes() - before < 16 << 20, "wasm memory grew from {before} to {} bytes", memory_bytes());
     // An ArrayBuffer is accepted as well as a Uint8Array.
     let buffer: JsValue = Uint8Array::from(&still_png()[..]).buffer().into();
     assert!(extract_palette(&buffer, 5.0, &s("kmeans"), &s("none"), &JsValue::UNDEFINED).is_ok());

@@ -14,7 +14,6 @@ import { createStatus } from './js/status.js';
 
 const $ = (id) => document.getElementById(id);
 const canvas = $('composite');
-const MAX_FILE_BYTES = 512 * 1024 * 1024; // larger files are refused before reading
 
 const status = createStatus({
   alert: $('alert-box'),
@@ -109,8 +108,14 @@ async function openItem(item) {
     item.saved && settingsKey(item.saved.settings) === settingsKey(settings) ? item.saved.order : null;
   let result;
   try {
-    if (item.file.size > MAX_FILE_BYTES) {
-      throw Object.assign(new Error(`the file is ${Math.round(item.file.size / 1048576)} MB`), { name: 'limits' });
+    // Larger files are refused before reading (the engine would refuse them too).
+    const maxFileBytes = state.defaults.maxFileBytes;
+    if (item.file.size > maxFileBytes) {
+      const mib = (bytes) => Math.ceil(bytes / 1048576);
+      throw Object.assign(
+        new Error(`the file is ${mib(item.file.size)} MiB; the limit is ${Math.floor(maxFileBytes / 1048576)} MiB`),
+        { name: 'limits' },
+      );
     }
     const bytes = await item.file.arrayBuffer();
     if (seq !== state.seq) return;

@@ -76,7 +76,7 @@ pub fn options_from(h: [u8; 4], max_colors: usize) -> Options {
 // ---------------------------------------------------------------- decode_extract
 
 /// The `decode_extract` target: a 4-byte options header, then the file.
-/// Decodes with [`fuzz_limits`]; on success extracts, checks the palette,
+/// Decodes with [`fuzz_limits`], from bytes and as a stream; on success extracts, checks the palette,
 /// renders the composite and exports. Returns the error, if any.
 pub fn decode_extract(data: &[u8]) -> Result<(), Error> {
     let mut b = Bytes(data);
@@ -84,7 +84,18 @@ pub fn decode_extract(data: &[u8]) -> Result<(), Error> {
     let file = b.rest();
     let options = options_from(h, 24);
     let proportional = (h[0] / 24) & 1 == 1;
-    let image = match cinepal::decode(file, &fuzz_limits()) {
+    let decoded = cinepal::decode(file, &fuzz_limits());
+    // The CLI decodes a file as a stream: it must agree with the bytes (the same
+    // pixels, or an error of the same kind), through a reader that hands out
+    // little at a time.
+    let streamed =
+        cinepal::decode_stream(std::io::BufReader::with_capacity(61, std::io::Cursor::new(file)), &fuzz_limits());
+    match (&decoded, &streamed) {
+        (Ok(a), Ok(b)) => assert!(a == b, "decode_stream gives other pixels than decode"),
+        (Err(a), Err(b)) => assert_eq!(a.kind(), b.kind(), "decode: {a:?}; decode_stream: {b:?}"),
+        (a, b) => panic!("decode gives {:?}, decode_stream {:?}", a.as_ref().err(), b.as_ref().err()),
+    }
+    let image = match decoded {
         Ok(image) => image,
         Err(e) => {
             assert!(matches!(e, Error::Decode(_) | Error::Limits(_)), "decode gave {e:?}");

@@ -174,24 +174,35 @@ fn parse_args(argv: Vec<String>) -> Result<Option<Args>, Failure> {
     Ok(Some(Args { input, options, limits, format, output, strip, proportional }))
 }
 
-fn read_input(path: &str) -> Result<Vec<u8>, Failure> {
+/// Reads and decodes the input. A regular file is decoded as it is read
+/// (never held whole, except a JPEG); stdin, a pipe or a device is read into
+/// memory, at most `max_file_bytes` + 1 of it.
+fn decode_input(path: &str, limits: &Limits) -> Result<cinepal::Image, Failure> {
+    let cannot = |e: std::io::Error| Failure(3, format!("cannot read {path:?}: {e}"));
     let mut bytes = Vec::new();
-    let result = if path == "-" {
-        std::io::stdin().read_to_end(&mut bytes).map(|_| ())
+    let cap = limits.max_file_bytes.saturating_add(1);
+    if path == "-" {
+        std::io::stdin().lock().take(cap).read_to_end(&mut bytes).map_err(cannot)?;
     } else {
-        std::fs::File::open(path).and_then(|mut f| f.read_to_end(&mut bytes)).map(|_| ())
-    };
-    result.map_err(|e| Failure(3, format!("cannot read '{path}': {e}")))?;
-    Ok(bytes)
+        let file = std::fs::File::open(path).map_err(cannot)?;
+        let meta = file.metadata().map_err(cannot)?;
+        if meta.is_dir() {
+            return Err(Failure(3, format!("cannot read {path:?}: it is a folder, not an image file")));
+        }
+        if meta.is_file() {
+            cinepal::decode::check_file_size(meta.len(), limits)?;
+            return Ok(cinepal::decode_stream(std::io::BufReader::new(file), limits)?);
+        }
+        file.take(cap).read_to_end(&mut bytes).map_err(cannot)?;
+    }
+    Ok(cinepal::decode(&bytes, limits)?)
 }
 
 fn try_main() -> Result<(), Failure> {
     let Some(args) = parse_args(std::env::args().skip(1).collect())? else {
         return Ok(());
     };
-    let bytes = read_input(&args.input)?;
-    let image = cinepal::decode(&bytes, &args.limits)?;
-    drop(bytes);
+    let image = decode_input(&args.input, &args.limits)?;
     let decoded = Instant::now();
     let palette = cinepal::extract(&image, &args.options)?;
     let seconds = decoded.elapsed().as_secs_f64();
@@ -222,11 +233,17 @@ fn try_main() -> Result<(), Failure> {
     }
 }
 
+/// Encodes the composite straight from its buffer (no copy: at 64 megapixels
+/// a copy is 256 MiB).
 fn write_png(path: &std::path::Path, img: &cinepal::Image) -> Result<(), Failure> {
-    let buf = image::RgbaImage::from_raw(img.width(), img.height(), img.data().to_vec())
-        .ok_or_else(|| Failure(70, "internal error: composite buffer has the wrong size".into()))?;
-    buf.save_with_format(path, image::ImageFormat::Png)
-        .map_err(|e| Failure(1, format!("cannot write '{}': {e}", path.display())))
+    use image::ImageEncoder;
+    let cannot = |e: &dyn std::fmt::Display| Failure(1, format!("cannot write {:?}: {e}", path.display().to_string()));
+    let file = std::fs::File::create(path).map_err(|e| cannot(&e))?;
+    let mut out = std::io::BufWriter::new(file);
+    image::codecs::png::PngEncoder::new(&mut out)
+        .write_image(img.data(), img.width(), img.height(), image::ExtendedColorType::Rgba8)
+        .map_err(|e| cannot(&e))?;
+    out.flush().map_err(|e| cannot(&e))
 }
 
 fn main() -> ExitCode {
