@@ -483,6 +483,22 @@ fn stdin_is_read_for_a_dash() {
     assert_eq!(from_stdin.code, 0, "{from_stdin:?}");
     assert_eq!(from_stdin.stdout, from_file);
     assert_eq!(from_stdin.stdout.lines().count(), 4);
+    // Redirected from a file (`cinepal - < quads.png`), stdin is read as that file.
+    let out = Command::new(env!("CARGO_BIN_EXE_cinepal"))
+        .args(["-", "-n", "4", "-m", "ward"])
+        .stdin(std::fs::File::open(&input).unwrap())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), from_file);
+    // A redirected file over the size limit is refused from its size.
+    let huge = dir.join("huge.png");
+    std::fs::File::create(&huge).unwrap().set_len((640 << 20) + 1).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_cinepal")).arg("-").stdin(std::fs::File::open(&huge).unwrap()).output();
+    std::fs::remove_file(&huge).unwrap();
+    let out = out.unwrap();
+    assert_eq!(out.status.code(), Some(5), "{out:?}");
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the limit is 640 MiB"), "{out:?}");
 }
 
 #[test]

@@ -179,12 +179,8 @@ fn parse_args(argv: Vec<String>) -> Result<Option<Args>, Failure> {
 /// memory, at most `max_file_bytes` + 1 of it.
 fn decode_input(path: &str, limits: &Limits) -> Result<cinepal::Image, Failure> {
     let cannot = |e: std::io::Error| Failure(3, format!("cannot read {path:?}: {e}"));
-    let mut bytes = Vec::new();
-    let cap = limits.max_file_bytes.saturating_add(1);
-    if path == "-" {
-        std::io::stdin().lock().take(cap).read_to_end(&mut bytes).map_err(cannot)?;
-    } else {
-        let file = std::fs::File::open(path).map_err(cannot)?;
+    let file = if path == "-" { stdin_file() } else { Some(std::fs::File::open(path).map_err(cannot)?) };
+    if let Some(file) = file {
         let meta = file.metadata().map_err(cannot)?;
         if meta.is_dir() {
             return Err(Failure(3, format!("cannot read {path:?}: it is a folder, not an image file")));
@@ -193,9 +189,30 @@ fn decode_input(path: &str, limits: &Limits) -> Result<cinepal::Image, Failure> 
             cinepal::decode::check_file_size(meta.len(), limits)?;
             return Ok(cinepal::decode_stream(std::io::BufReader::new(file), limits)?);
         }
-        file.take(cap).read_to_end(&mut bytes).map_err(cannot)?;
     }
+    // A pipe or a device: read into memory, at most one byte over the limit.
+    let mut bytes = Vec::new();
+    let cap = limits.max_file_bytes.saturating_add(1);
+    let read = if path == "-" {
+        std::io::stdin().lock().take(cap).read_to_end(&mut bytes)
+    } else {
+        std::fs::File::open(path).and_then(|f| f.take(cap).read_to_end(&mut bytes))
+    };
+    read.map_err(cannot)?;
     Ok(cinepal::decode(&bytes, limits)?)
+}
+
+/// Standard input as a file, so that `cinepal - < still.png` is decoded as it
+/// is read, like a named file (a pipe is then seen as one by its metadata).
+#[cfg(unix)]
+fn stdin_file() -> Option<std::fs::File> {
+    use std::os::fd::AsFd;
+    std::io::stdin().as_fd().try_clone_to_owned().ok().map(std::fs::File::from)
+}
+
+#[cfg(not(unix))]
+fn stdin_file() -> Option<std::fs::File> {
+    None
 }
 
 fn try_main() -> Result<(), Failure> {
