@@ -235,33 +235,18 @@ fn decode_png<R: BufRead + Seek>(stream: R, limits: &Limits) -> Result<Image> {
         .map_err(|_| Error::Limits(format!("there is not enough memory for a {w}x{h} image ({} MiB)", size >> 20)))?;
     out.resize(size as usize, 0);
     let sixteen = depth == png::BitDepth::Sixteen;
-    let mut row8 = Vec::with_capacity(stride);
+    let mut row8 = vec![0; stride];
     let mut line = 0;
     while let Some(row) = reader.next_interlaced_row().map_err(fail)? {
-        row8.clear();
-        let sample = |px: &[u8], i: usize| {
-            if sixteen {
-                ((u16::from_be_bytes([px[2 * i], px[2 * i + 1]]) as u32 + 128) / 257) as u8
-            } else {
-                px[i]
-            }
-        };
-        let bytes_per_pixel = channels * if sixteen { 2 } else { 1 };
-        for px in row.data().chunks_exact(bytes_per_pixel) {
-            match channels {
-                1 => row8.extend([sample(px, 0); 3]),
-                2 => row8.extend([sample(px, 0), sample(px, 0), sample(px, 0), sample(px, 1)]),
-                3 => row8.extend([sample(px, 0), sample(px, 1), sample(px, 2)]),
-                _ => row8.extend([sample(px, 0), sample(px, 1), sample(px, 2), sample(px, 3)]),
-            }
-        }
         match row.interlace() {
             png::InterlaceInfo::Adam7(pass) => {
-                png::expand_interlaced_row(&mut out, stride, &row8, pass, (out_channels * 8) as u8)
+                let n = row.data().len() / (channels * if sixteen { 2 } else { 1 }) * out_channels;
+                convert_png_row(row.data(), &mut row8[..n], channels, sixteen);
+                png::expand_interlaced_row(&mut out, stride, &row8[..n], pass, (out_channels * 8) as u8)
             }
             png::InterlaceInfo::Null(_) => {
                 if let Some(dest) = out.get_mut(line * stride..(line + 1) * stride) {
-                    dest.copy_from_slice(&row8);
+                    convert_png_row(row.data(), dest, channels, sixteen);
                 }
                 line += 1;
             }
@@ -280,6 +265,35 @@ fn decode_png<R: BufRead + Seek>(stream: R, limits: &Limits) -> Result<Image> {
     };
     img.apply_orientation(orientation);
     to_image(img)
+}
+
+/// One row of `channels` samples a pixel (8 or 16 bits, big-endian) to 8-bit
+/// RGB (gray repeated) or RGBA.
+fn convert_png_row(src: &[u8], dst: &mut [u8], channels: usize, sixteen: bool) {
+    if !sixteen && channels >= 3 {
+        dst.copy_from_slice(&src[..dst.len()]);
+        return;
+    }
+    let step = if sixteen { 2 } else { 1 };
+    let sample = |px: &[u8], i: usize| {
+        if sixteen {
+            ((u16::from_be_bytes([px[2 * i], px[2 * i + 1]]) as u32 + 128) / 257) as u8
+        } else {
+            px[i]
+        }
+    };
+    match channels {
+        1 => src.chunks_exact(step).zip(dst.chunks_exact_mut(3)).for_each(|(p, d)| d.fill(sample(p, 0))),
+        2 => src.chunks_exact(2 * step).zip(dst.chunks_exact_mut(4)).for_each(|(p, d)| {
+            let g = sample(p, 0);
+            d.copy_from_slice(&[g, g, g, sample(p, 1)]);
+        }),
+        _ => src.chunks_exact(channels * step).zip(dst.chunks_exact_mut(channels)).for_each(|(p, d)| {
+            for (i, v) in d.iter_mut().enumerate() {
+                *v = sample(p, i);
+            }
+        }),
+    }
 }
 
 fn png_error(e: png::DecodingError, limits: &Limits) -> Error {
