@@ -3,6 +3,7 @@
 
     python3 fuzz/worst_inputs.py /tmp/worst                      # write the files (about 2 GB)
     python3 fuzz/worst_inputs.py /tmp/worst target/release/cinepal  # write them, then measure
+    python3 fuzz/worst_inputs.py --measure-only /tmp/worst target/release/cinepal
 
 Standard library only; the JPEG and lossy/lossless WebP files need `cjpeg`
 (Debian's libjpeg-turbo-progs) and `cwebp` (Debian's webp) and are skipped
@@ -123,6 +124,18 @@ def write_all(out):
     bomb = b"".join(z.compress(bytes(1 << 20)) for _ in range(2048)) + z.flush()
     png(p("png_iccp_bomb_2GiB.png"), 1, 1, 8, 2, [b"\x10\x20\x30"], chunk(b"iCCP", b"icc\x00\x00" + bomb))
 
+    # The same bomb in a zTXt and an iTXt chunk (compressed text).
+    png(p("png_ztxt_bomb_2GiB.png"), 1, 1, 8, 2, [b"\x10\x20\x30"], chunk(b"zTXt", b"Comment\x00\x00" + bomb))
+    itxt = b"Comment\x00\x01\x00\x00\x00" + bomb
+    png(p("png_itxt_bomb_2GiB.png"), 1, 1, 8, 2, [b"\x10\x20\x30"], chunk(b"iTXt", itxt))
+
+    # Files larger than memory should be: 1.1 GB (sparse, so quick to write) of
+    # zeros, and the same after a JPEG signature.
+    for name, head in [("big_text.txt", b"Not a picture.\n"), ("big_garbage.jpg", b"\xff\xd8\xff\xe0")]:
+        with open(p(name), "wb") as f:
+            f.write(head)
+            f.truncate(1100 * 1000 * 1000)
+
     # A header declaring 60000x60000 (3600 MP).
     png(p("png_ihdr_60000x60000.png"), 60000, 60000, 8, 2, [])
 
@@ -169,10 +182,19 @@ def write_all(out):
 def measure(out, cinepal, files):
     print("file\tcommand\texit\tmax RSS MiB\twall s\tstderr")
     for f in files:
-        for name, args in [("json", ["--format", "json"]), ("complete -o", ["-m", "complete", "-o", "/tmp/x.png"])]:
+        commands = [("json", [f, "--format", "json"], None), ("complete -o", [f, "-m", "complete", "-o", "/tmp/x.png"], None)]
+        if os.path.getsize(f) > 100 << 20:
+            # Through a pipe the file is held in memory while it is decoded.
+            commands.append(("pipe json", ["-", "--format", "json"], f))
+        for name, args, pipe in commands:
+            cat = subprocess.Popen(["cat", pipe], stdout=subprocess.PIPE) if pipe else None
+            stdin = cat.stdout if cat else subprocess.DEVNULL
             r = subprocess.run(
-                ["/usr/bin/time", "-v", cinepal, f, *args], capture_output=True, text=True, errors="replace"
+                ["/usr/bin/time", "-v", cinepal, *args], stdin=stdin, capture_output=True, text=True, errors="replace"
             )
+            if cat:
+                cat.stdout.close()
+                cat.wait()
             stats = dict(l.strip().rsplit(": ", 1) for l in r.stderr.splitlines() if ": " in l and l.startswith("\t"))
             rss = int(stats.get("Maximum resident set size (kbytes)", "0")) // 1024
             m, s = stats.get("Elapsed (wall clock) time (h:mm:ss or m:ss)", "0:0").split(":")[-2:]
@@ -181,8 +203,13 @@ def measure(out, cinepal, files):
 
 
 if __name__ == "__main__":
+    measure_only = sys.argv[1] == "--measure-only"
+    if measure_only:
+        sys.argv.pop(1)
     out = sys.argv[1]
-    write_all(out)
+    if not measure_only:
+        write_all(out)
     if len(sys.argv) > 2:
-        files = sorted(os.path.join(out, f) for f in os.listdir(out) if not f.endswith(".txt"))
+        skip = ("scans.txt",)  # cjpeg's scan script, not an input
+        files = sorted(os.path.join(out, f) for f in os.listdir(out) if f not in skip and not f.endswith(".tsv"))
         measure(out, sys.argv[2], files)

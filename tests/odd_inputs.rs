@@ -224,10 +224,11 @@ fn every_png_pixel_format_gives_exactly_its_colors() {
     }
 }
 
-/// An Adam7-interlaced 8-bit RGB PNG written by hand (the `image` crate writes
-/// only non-interlaced ones): the seven passes, each a sub-image of rows with
-/// a filter byte, one after another in one zlib stream.
-fn adam7_png(w: u32, h: u32, pixel: impl Fn(u32, u32) -> [u8; 3]) -> Vec<u8> {
+/// An Adam7-interlaced PNG written by hand (the `image` crate writes only
+/// non-interlaced ones): the seven passes, each a sub-image of rows with a
+/// filter byte, one after another in one zlib stream. `pixel` gives the bytes
+/// of a pixel in the given bit depth and color type.
+fn adam7_png<P: AsRef<[u8]>>(w: u32, h: u32, depth: u8, color_type: u8, pixel: impl Fn(u32, u32) -> P) -> Vec<u8> {
     let mut raw = Vec::new();
     for (x0, y0, dx, dy) in ADAM7 {
         let cols = if w > x0 { (w - x0).div_ceil(dx) } else { 0 };
@@ -238,11 +239,11 @@ fn adam7_png(w: u32, h: u32, pixel: impl Fn(u32, u32) -> [u8; 3]) -> Vec<u8> {
         for r in 0..rows {
             raw.push(0);
             for c in 0..cols {
-                raw.extend(pixel(x0 + c * dx, y0 + r * dy));
+                raw.extend(pixel(x0 + c * dx, y0 + r * dy).as_ref());
             }
         }
     }
-    let mut header = ihdr(w, h, 8, 2);
+    let mut header = ihdr(w, h, depth, color_type);
     header[12] = 1; // interlace method: Adam7
     let mut out = PNG_SIGNATURE.to_vec();
     out.extend(png_chunk(b"IHDR", &header));
@@ -302,12 +303,28 @@ fn interlaced_png_bmp_row_orders_and_transparent_gif_decode_every_pixel_in_place
 
     // Adam7: each pixel has its pass's color, so a pass put in the wrong place shows.
     let (w, h) = (13, 11);
-    let bytes = adam7_png(w, h, |x, y| C[adam7_pass(x, y)]);
+    let bytes = adam7_png(w, h, 8, 2, |x, y| C[adam7_pass(x, y)]);
     let want = rgba_image(w, h, |x, y| {
         let [r, g, b] = C[adam7_pass(x, y)];
         [r, g, b, 255]
     });
     cases.push(("PNG, Adam7 interlaced", bytes, want));
+    // The same, 16-bit gray with alpha (decoded a row at a time, each pass's rows
+    // rounded to 8 bits, gray repeated to RGB): the gray of pass p is 30p + 20
+    // (×257, + 100, which rounds back to it); pass 5 is half transparent
+    // (0x8080 rounds to 128, just counted), pass 6 transparent.
+    let gray = |x: u32, y: u32| 30 * adam7_pass(x, y) as u16 + 20;
+    let alpha = |x: u32, y: u32| [0xffffu16, 0xffff, 0xffff, 0xffff, 0xffff, 0x8080, 0][adam7_pass(x, y)];
+    let bytes = adam7_png(w, h, 16, 4, |x, y| {
+        let [g0, g1] = (gray(x, y) * 257 + 100).to_be_bytes();
+        let [a0, a1] = alpha(x, y).to_be_bytes();
+        [g0, g1, a0, a1]
+    });
+    let want = rgba_image(w, h, |x, y| {
+        let g = gray(x, y) as u8;
+        [g, g, g, ((alpha(x, y) as u32 + 128) / 257) as u8]
+    });
+    cases.push(("PNG, Adam7 interlaced, 16-bit gray + alpha", bytes, want));
 
     // BMP, 24-bit, stored top-down (negative height); odd width: rows padded.
     let color = |x: u32, y: u32| if x == 0 { C[6] } else { C[y as usize] };
