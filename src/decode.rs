@@ -56,8 +56,9 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Image> {
     let (reader, format) = open(Cursor::new(bytes), bytes, limits)?;
     match format {
         ImageFormat::Jpeg => {
-            let decoder = check_jpeg(bytes, limits)?;
-            decode_jpeg(reader, decoder, limits)
+            // The decoder copies what it is given: not what follows the image.
+            let (decoder, end) = check_jpeg(bytes, limits)?;
+            decode_jpeg(&bytes[..end], decoder, limits)
         }
         _ => decode_with(reader, format, limits),
     }
@@ -65,8 +66,8 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Image> {
 
 /// Like [`decode`], but reads from a stream (a buffered file, say) instead of
 /// bytes in memory, so that a PNG, WebP, GIF or BMP is never held whole: the
-/// decoder reads it as it goes. A JPEG is read whole (its decoder needs it;
-/// at most [`Limits::max_file_bytes`]). The file is the whole stream, from
+/// decoder reads it as it goes. A JPEG is read whole (its decoders need it;
+/// at most [`Limits::max_file_bytes`]) and decoded in place. The file is the whole stream, from
 /// position 0. Returns the same pixels as [`decode`].
 pub fn decode_stream<R: BufRead + Seek>(mut stream: R, limits: &Limits) -> Result<Image> {
     let io = |e: std::io::Error| Error::Decode(format!("the file could not be read: {e}"));
@@ -79,19 +80,36 @@ pub fn decode_stream<R: BufRead + Seek>(mut stream: R, limits: &Limits) -> Resul
     let (reader, format) = open(stream, &head, limits)?;
     match format {
         ImageFormat::Jpeg => {
-            // Read whole for the checks, then dropped: the decoder reads the
-            // file again (and keeps its own copy), so it is in memory once.
-            let mut stream = reader.into_inner();
+            // Read whole: the decoders need it in memory.
             let mut bytes = Vec::new();
-            (&mut stream).take(limits.max_file_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
+            reader.into_inner().take(limits.max_file_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
             check_file_size(bytes.len() as u64, limits)?;
-            let decoder = check_jpeg(&bytes, limits)?;
-            drop(bytes);
-            stream.seek(SeekFrom::Start(0)).map_err(io)?;
-            decode_jpeg(ImageReader::with_format(stream, ImageFormat::Jpeg), decoder, limits)
+            decode_jpeg_vec(bytes, limits)
         }
         _ => decode_with(reader, format, limits),
     }
+}
+
+/// Like [`decode`], but takes the bytes: a JPEG's memory is then given back
+/// past its end-of-image marker (junk, or a phone's appended preview) before
+/// it is decoded. For a front end that reads a whole file anyway (a pipe, or
+/// the bytes handed to WebAssembly).
+pub fn decode_vec(bytes: Vec<u8>, limits: &Limits) -> Result<Image> {
+    check_file_size(bytes.len() as u64, limits)?;
+    let (reader, format) = open(Cursor::new(&bytes[..]), &bytes, limits)?;
+    match format {
+        ImageFormat::Jpeg => decode_jpeg_vec(bytes, limits),
+        _ => decode_with(reader, format, limits),
+    }
+}
+
+fn decode_jpeg_vec(mut bytes: Vec<u8>, limits: &Limits) -> Result<Image> {
+    let (decoder, end) = check_jpeg(&bytes, limits)?;
+    if end < bytes.len() {
+        bytes.truncate(end);
+        bytes.shrink_to_fit();
+    }
+    decode_jpeg(&bytes, decoder, limits)
 }
 
 /// Refuses a file larger than [`Limits::max_file_bytes`].
@@ -138,9 +156,9 @@ enum JpegDecoder {
 }
 
 /// Refuses a truncated JPEG, or one whose size or number of scans is over the
-/// limits, before decoding; picks the decoder.
-fn check_jpeg(bytes: &[u8], limits: &Limits) -> Result<JpegDecoder> {
-    let Some(scans) = jpeg_scans(bytes) else {
+/// limits, before decoding; picks the decoder, and says where the image ends.
+fn check_jpeg(bytes: &[u8], limits: &Limits) -> Result<(JpegDecoder, usize)> {
+    let Some((scans, end)) = jpeg_scans(bytes) else {
         // The decoder would fill the missing blocks with gray, and gray would
         // become a swatch: refuse instead.
         return Err(Error::Decode("the JPEG file is truncated (it ends before its end-of-image marker)".into()));
@@ -157,13 +175,67 @@ fn check_jpeg(bytes: &[u8], limits: &Limits) -> Result<JpegDecoder> {
             )));
         }
     }
-    Ok(if zune_jpeg_misreads(bytes) { JpegDecoder::JpegDecoder } else { JpegDecoder::Zune })
+    Ok((if zune_jpeg_misreads(bytes) { JpegDecoder::JpegDecoder } else { JpegDecoder::Zune }, end))
 }
 
-fn decode_jpeg<R: BufRead + Seek>(reader: ImageReader<R>, decoder: JpegDecoder, limits: &Limits) -> Result<Image> {
+/// Decodes a JPEG held in memory (`bytes`, up to its end-of-image marker).
+fn decode_jpeg(bytes: &[u8], decoder: JpegDecoder, limits: &Limits) -> Result<Image> {
     match decoder {
-        JpegDecoder::Zune => decode_with(reader, ImageFormat::Jpeg, limits),
-        JpegDecoder::JpegDecoder => decode_jpeg_with_jpeg_decoder(reader.into_inner(), limits),
+        JpegDecoder::Zune => decode_jpeg_with_zune(bytes, limits),
+        JpegDecoder::JpegDecoder => decode_jpeg_with_jpeg_decoder(bytes, limits),
+    }
+}
+
+/// Decodes with zune-jpeg straight from `bytes` (the `image` crate's JPEG
+/// decoder would copy them first: at 640 MiB, that copy is the largest
+/// buffer). Colors as `image` asks zune-jpeg for them: gray and RGB(A) as they
+/// are, everything else (YCbCr, CMYK, YCCK) converted to RGB.
+fn decode_jpeg_with_zune(bytes: &[u8], limits: &Limits) -> Result<Image> {
+    use image::metadata::Orientation;
+    use zune_core::colorspace::ColorSpace;
+    let side = limits.max_side as usize;
+    let options =
+        zune_core::options::DecoderOptions::default().set_strict_mode(false).set_max_width(side).set_max_height(side);
+    let mut decoder = zune_jpeg::JpegDecoder::new_with_options(zune_core::bytestream::ZCursor::new(bytes), options);
+    decoder.decode_headers().map_err(|e| zune_error(e, limits))?;
+    let (w, h) = decoder.dimensions().ok_or_else(|| Error::Decode("the JPEG file has no frame header".into()))?;
+    let (w, h) = (w as u32, h as u32);
+    check_size(w, h, limits)?;
+    let out = match decoder.input_colorspace() {
+        Some(c @ (ColorSpace::RGB | ColorSpace::RGBA | ColorSpace::Luma | ColorSpace::LumaA)) => c,
+        _ => ColorSpace::RGB,
+    };
+    decoder.set_options(decoder.options().jpeg_set_out_colorspace(out));
+    let orientation =
+        decoder.exif().and_then(|exif| Orientation::from_exif_chunk(exif)).unwrap_or(Orientation::NoTransforms);
+    let pixels = decoder.decode().map_err(|e| zune_error(e, limits))?;
+    let short = || Error::Decode("the JPEG file is corrupt: fewer pixels than its size".into());
+    let mut img = match out {
+        ColorSpace::Luma => DynamicImage::ImageLuma8(image::GrayImage::from_raw(w, h, pixels).ok_or_else(short)?),
+        ColorSpace::LumaA => {
+            DynamicImage::ImageLumaA8(image::GrayAlphaImage::from_raw(w, h, pixels).ok_or_else(short)?)
+        }
+        ColorSpace::RGBA => DynamicImage::ImageRgba8(image::RgbaImage::from_raw(w, h, pixels).ok_or_else(short)?),
+        _ => DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, pixels).ok_or_else(short)?),
+    };
+    img.apply_orientation(orientation);
+    to_image(img)
+}
+
+fn zune_error(e: zune_jpeg::errors::DecodeErrors, limits: &Limits) -> Error {
+    use zune_jpeg::errors::DecodeErrors;
+    let one_line = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match e {
+        DecodeErrors::Unsupported(u) => {
+            Error::Decode(one_line(format!("this JPEG uses a feature cinepal cannot read: {u:?}")))
+        }
+        DecodeErrors::LargeDimensions(_) => {
+            Error::Limits(format!("the JPEG is larger than {} pixels a side, the limit", limits.max_side))
+        }
+        DecodeErrors::ExhaustedData => {
+            Error::Decode("the JPEG file is truncated (it ends before the image data does)".into())
+        }
+        other => Error::Decode(one_line(format!("the JPEG file is corrupt: {other}"))),
     }
 }
 
@@ -360,13 +432,13 @@ fn zune_jpeg_misreads(bytes: &[u8]) -> bool {
 /// Decodes with the jpeg-decoder crate (slower than zune-jpeg, but right on
 /// the files [`zune_jpeg_misreads`] picks). CMYK comes out as inks (Adobe's
 /// inversion undone), shown as RGB the way zune-jpeg does it: (1 − C)(1 − K).
-fn decode_jpeg_with_jpeg_decoder(stream: impl Read, limits: &Limits) -> Result<Image> {
+fn decode_jpeg_with_jpeg_decoder(bytes: &[u8], limits: &Limits) -> Result<Image> {
     use image::metadata::Orientation;
     use jpeg_decoder::PixelFormat;
     let corrupt = |e: jpeg_decoder::Error| {
         Error::Decode(format!("the JPEG file is corrupt: {e}").split_whitespace().collect::<Vec<_>>().join(" "))
     };
-    let mut decoder = jpeg_decoder::Decoder::new(stream);
+    let mut decoder = jpeg_decoder::Decoder::new(bytes);
     decoder.set_max_decoding_buffer_size(usize::try_from(limits.max_alloc).unwrap_or(usize::MAX));
     decoder.read_info().map_err(corrupt)?;
     let info = decoder.info().ok_or_else(|| Error::Decode("the JPEG file has no frame header".into()))?;
@@ -392,30 +464,32 @@ fn decode_jpeg_with_jpeg_decoder(stream: impl Read, limits: &Limits) -> Result<I
     to_image(img)
 }
 
-/// The number of scans of a JPEG's first image, or `None` when it has no
-/// end-of-image marker after its first scan (a truncated file). Walks the
+/// The number of scans of a JPEG's first image and where it ends (after its
+/// end-of-image marker), or `None` when it has no end-of-image marker after
+/// its first scan (a truncated file). Walks the
 /// header segments (an EXIF thumbnail inside APP1 has markers of its own) to
 /// the first start-of-scan, then counts `FF DA` up to `FF D9`, which
 /// entropy-coded data cannot contain (a data `FF` is always followed by `00`
 /// or a restart marker). What follows the end-of-image marker (the preview
 /// images phones append) is not counted.
-fn jpeg_scans(bytes: &[u8]) -> Option<u64> {
+fn jpeg_scans(bytes: &[u8]) -> Option<(u64, usize)> {
     let mut i = 2;
     while i + 1 < bytes.len() {
         if bytes[i] != 0xff {
-            return Some(1); // not a marker where one should be: let the decoder say what is wrong
+            // Not a marker where one should be: let the decoder say what is wrong.
+            return Some((1, bytes.len()));
         }
         let marker = bytes[i + 1];
         match marker {
             0xff => i += 1, // fill byte
-            0xd9 => return Some(1),
+            0xd9 => return Some((1, i + 2)),
             0xda => {
                 let mut scans = 1;
                 let mut j = i + 2;
                 while let Some(k) = memchr_ff(&bytes[j..]) {
                     j += k;
                     match bytes.get(j + 1) {
-                        Some(0xd9) => return Some(scans),
+                        Some(0xd9) => return Some((scans, j + 2)),
                         Some(0xda) => scans += 1,
                         None => return None,
                         _ => {}
@@ -582,12 +656,22 @@ mod tests {
             let bytes = encode(&img, format);
             let from_bytes = decode(&bytes, &Limits::default()).unwrap();
             // A reader left somewhere in the file, handing out little at a time.
-            let mut cursor = Cursor::new(bytes);
+            let mut cursor = Cursor::new(bytes.clone());
             cursor.set_position(5);
             let from_stream = decode_stream(std::io::BufReader::with_capacity(7, cursor), &Limits::default()).unwrap();
             assert!(from_bytes == from_stream, "{format:?}: the stream decodes to other pixels");
+            assert!(decode_vec(bytes, &Limits::default()).unwrap() == from_bytes, "{format:?}: decode_vec");
             assert_eq!((from_stream.width(), from_stream.height()), (37, 23), "{format:?}");
         }
+        // What follows a JPEG's end (a phone's appended preview, junk) is not decoded.
+        let jpeg = encode(&img, ImageFormat::Jpeg);
+        let mut padded = jpeg.clone();
+        padded.extend((0..5000u32).map(|i| (i * 37 % 251) as u8));
+        let plain = decode(&jpeg, &Limits::default()).unwrap();
+        assert!(decode(&padded, &Limits::default()).unwrap() == plain);
+        let streamed = decode_stream(std::io::BufReader::with_capacity(7, Cursor::new(&padded)), &Limits::default());
+        assert!(streamed.unwrap() == plain);
+        assert!(decode_vec(padded, &Limits::default()).unwrap() == plain);
         let e = decode_stream(Cursor::new(Vec::new()), &Limits::default()).unwrap_err();
         assert_eq!(e, Error::Decode("the file is empty".into()));
     }
@@ -626,23 +710,24 @@ mod tests {
     #[test]
     fn jpeg_scans_are_counted_to_the_end_of_the_first_image() {
         let baseline = encode(&gradient(40, 30), ImageFormat::Jpeg);
-        assert_eq!(jpeg_scans(&baseline), Some(1));
+        assert_eq!(jpeg_scans(&baseline), Some((1, baseline.len())));
         assert_eq!(jpeg_frame_size(&baseline), Some((40, 30)));
         let progressive = progressive_jpeg(40, 30);
-        let scans = jpeg_scans(&progressive).unwrap();
+        let (scans, end) = jpeg_scans(&progressive).unwrap();
+        assert_eq!(end, progressive.len());
         let sos = progressive.windows(2).filter(|w| w == &[0xff, 0xda]).count() as u64;
         assert!(scans > 1 && scans == sos, "{scans} scans, {sos} SOS markers");
         // A phone's appended preview (a whole JPEG after the end-of-image) is not counted.
         let mut with_preview = baseline.clone();
         with_preview.extend(&progressive);
-        assert_eq!(jpeg_scans(&with_preview), Some(1));
+        assert_eq!(jpeg_scans(&with_preview), Some((1, baseline.len())));
         assert_eq!(jpeg_scans(&progressive[..progressive.len() - 2]), None, "no EOI: truncated");
     }
 
     #[test]
     fn jpegs_with_too_many_scans_for_their_size_are_refused() {
         let progressive = progressive_jpeg(40, 30);
-        let scans = jpeg_scans(&progressive).unwrap();
+        let (scans, _) = jpeg_scans(&progressive).unwrap();
         // Allow exactly scans × pixels, then one scan fewer.
         let enough = Limits { max_pixels: 1200, max_jpeg_scan_factor: scans, ..Limits::default() };
         assert!(decode(&progressive, &enough).is_ok());
@@ -737,5 +822,32 @@ mod tests {
         let ours = decode(&bytes, &Limits::default()).unwrap();
         assert_eq!((ours.width(), ours.height()), (7, 13));
         assert!(ours == reference(&bytes), "EXIF-rotated 16-bit PNG: other pixels than the image crate's");
+    }
+
+    #[test]
+    fn jpegs_decoded_in_place_equal_the_image_crates_decoding() {
+        use jpeg_encoder::{ColorType, Encoder, SamplingFactor};
+        let (w, h) = (21u16, 13u16);
+        let pixels = |channels: usize| -> Vec<u8> {
+            (0..w as usize * h as usize * channels).map(|i| ((i * 37) % 251) as u8).collect()
+        };
+        let cases: [(&str, ColorType, usize, bool); 5] = [
+            ("RGB", ColorType::Rgb, 3, false),
+            ("RGB progressive", ColorType::Rgb, 3, true),
+            ("gray", ColorType::Luma, 1, false),
+            ("CMYK", ColorType::Cmyk, 4, false),
+            ("YCCK progressive", ColorType::CmykAsYcck, 4, true),
+        ];
+        for (name, color, channels, progressive) in cases {
+            let mut bytes = Vec::new();
+            let mut enc = Encoder::new(&mut bytes, 90);
+            enc.set_progressive(progressive);
+            enc.set_sampling_factor(SamplingFactor::F_1_1);
+            enc.encode(&pixels(channels), w, h, color).unwrap();
+            assert_eq!(check_jpeg(&bytes, &Limits::default()).unwrap(), (JpegDecoder::Zune, bytes.len()), "{name}");
+            let ours = decode(&bytes, &Limits::default()).unwrap();
+            let theirs = to_image(image::load_from_memory_with_format(&bytes, ImageFormat::Jpeg).unwrap()).unwrap();
+            assert!(ours == theirs, "{name}: other pixels than the image crate's");
+        }
     }
 }

@@ -44,7 +44,7 @@ pub mod sort;
 pub mod wasm;
 
 pub use cluster::Method;
-pub use decode::{decode, decode_stream, Limits};
+pub use decode::{decode, decode_stream, decode_vec, Limits};
 pub use error::{Error, Result};
 pub use image::{Image, Layout};
 pub use palette::{extract, Options, Palette, Sampling, Space, Swatch, MAX_COLORS};

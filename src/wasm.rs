@@ -202,7 +202,7 @@ fn bytes_of(v: &JsValue, limits: &Limits) -> JsResult<Vec<u8>> {
 fn decode_timed(bytes: &JsValue, limits: &Limits) -> JsResult<(Image, f64)> {
     let bytes = bytes_of(bytes, limits)?;
     let t0 = performance_now();
-    let image = crate::decode(&bytes, limits).map_err(js_error)?;
+    let image = crate::decode_vec(bytes, limits).map_err(js_error)?;
     Ok((image, performance_now() - t0))
 }
 

@@ -199,7 +199,7 @@ fn decode_input(path: &str, limits: &Limits) -> Result<cinepal::Image, Failure> 
         std::fs::File::open(path).and_then(|f| f.take(cap).read_to_end(&mut bytes))
     };
     read.map_err(cannot)?;
-    Ok(cinepal::decode(&bytes, limits)?)
+    Ok(cinepal::decode_vec(bytes, limits)?)
 }
 
 /// Standard input as a file, so that `cinepal - < still.png` is decoded as it
