@@ -401,15 +401,7 @@ fn to_image(img: DynamicImage) -> Result<Image> {
 /// sampled differently. Reads the header segments up to the first scan.
 fn zune_jpeg_misreads(bytes: &[u8]) -> bool {
     let (mut sequential, mut components, mut sampling) = (false, 0usize, Vec::new());
-    let mut i = 2;
-    while i + 4 <= bytes.len() && bytes[i] == 0xff {
-        let marker = bytes[i + 1];
-        if marker == 0xff {
-            i += 1;
-            continue;
-        }
-        let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
-        let Some(seg) = bytes.get(i + 4..i + 2 + len) else { return false };
+    for (marker, seg) in jpeg_segments(bytes) {
         match marker {
             0xc0..=0xc2 if seg.len() >= 6 => {
                 sequential = marker != 0xc2;
@@ -424,9 +416,34 @@ fn zune_jpeg_misreads(bytes: &[u8]) -> bool {
             }
             _ => {}
         }
-        i += 2 + len;
     }
     false
+}
+
+/// A JPEG's header segments, in order, up to and including its first
+/// start-of-scan: each marker with its payload (empty for the markers that
+/// stand alone). Ends early at anything that is not a marker, or at a segment
+/// cut short.
+fn jpeg_segments(bytes: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
+    let (mut i, mut done) = (2, false);
+    std::iter::from_fn(move || {
+        while bytes.get(i..i + 2) == Some(&[0xff, 0xff]) {
+            i += 1; // fill bytes
+        }
+        if done || bytes.get(i) != Some(&0xff) {
+            return None;
+        }
+        let marker = *bytes.get(i + 1)?;
+        if matches!(marker, 0x01 | 0xd0..=0xd7) {
+            i += 2;
+            return Some((marker, &bytes[..0]));
+        }
+        let len = u16::from_be_bytes([*bytes.get(i + 2)?, *bytes.get(i + 3)?]) as usize;
+        let seg = bytes.get(i + 4..i + 2 + len)?;
+        i += 2 + len;
+        done = marker == 0xda;
+        Some((marker, seg))
+    })
 }
 
 /// Decodes with the jpeg-decoder crate (slower than zune-jpeg, but right on
@@ -514,31 +531,10 @@ fn memchr_ff(bytes: &[u8]) -> Option<usize> {
 
 /// The width and height of a JPEG's first frame header (SOF0–SOF15).
 fn jpeg_frame_size(bytes: &[u8]) -> Option<(u32, u32)> {
-    let mut i = 2;
-    while i + 4 <= bytes.len() && bytes[i] == 0xff {
-        let marker = bytes[i + 1];
-        if marker == 0xff {
-            i += 1;
-            continue;
-        }
-        if matches!(marker, 0x01 | 0xd0..=0xd7) {
-            i += 2;
-            continue;
-        }
-        let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
-        match marker {
-            0xc0..=0xcf if !matches!(marker, 0xc4 | 0xc8 | 0xcc) => {
-                let seg = bytes.get(i + 4..i + 9)?;
-                return Some((
-                    u16::from_be_bytes([seg[3], seg[4]]) as u32,
-                    u16::from_be_bytes([seg[1], seg[2]]) as u32,
-                ));
-            }
-            0xda => return None,
-            _ => i += 2 + len,
-        }
-    }
-    None
+    let (_, seg) = jpeg_segments(bytes)
+        .find(|(marker, _)| matches!(marker, 0xc0..=0xcf if !matches!(marker, 0xc4 | 0xc8 | 0xcc)))?;
+    let be = |k: usize| seg.get(k..k + 2).map(|b| u16::from_be_bytes([b[0], b[1]]) as u32);
+    Some((be(3)?, be(1)?))
 }
 
 /// The size a PNG's IHDR declares (signature, then IHDR as the first chunk).

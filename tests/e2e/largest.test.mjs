@@ -19,7 +19,7 @@ import zlib from 'node:zlib';
 import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { startServer, launch, openApp, choose, hexes, image, imagesMissing } from './helpers.mjs';
+import { startServer, launch, openApp, choose, hexes, image, imagesMissing, deltaE, hexRgb } from './helpers.mjs';
 
 const W = 8000;
 const H = 8000;
@@ -55,8 +55,6 @@ after(async () => {
 });
 
 // ---- the PNG
-
-const hexRgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 
 function crc32(type, data) {
   return zlib.crc32(data, zlib.crc32(type));
@@ -138,28 +136,6 @@ async function writeRgba16Png(file) {
     },
     createWriteStream(file),
   );
-}
-
-// ---- colors
-
-/** ΔE_ok: Euclidean distance in Oklab ×100, as the Rust tests measure it. */
-function deltaE(a, b) {
-  const lab = (rgb) => {
-    const [r, g, bl] = rgb.map((v) => {
-      const c = v / 255;
-      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    });
-    const l = Math.cbrt(0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * bl);
-    const m = Math.cbrt(0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * bl);
-    const s = Math.cbrt(0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * bl);
-    return [
-      0.2104542553 * l + 0.793617785 * m - 0.0040720468 * s,
-      1.9779984951 * l - 2.428592205 * m + 0.4505937099 * s,
-      0.0259040371 * l + 0.7827717662 * m - 0.808675766 * s,
-    ];
-  };
-  const [p, q] = [lab(a), lab(b)];
-  return Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]) * 100;
 }
 
 // ---- the page

@@ -14,7 +14,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { startServer, launch, openApp, choose, waitForPalette, hexes, stripColors, image } from './helpers.mjs';
+import { startServer, launch, openApp, choose, waitForPalette, hexes, stripColors, image, deltaE, hexRgb } from './helpers.mjs';
 
 let server;
 let browser;
@@ -135,30 +135,6 @@ function withExifOrientation(jpeg, orientation) {
   const app1 = Buffer.concat([Buffer.from('Exif\0\0', 'latin1'), tiff]);
   const head = Buffer.from([0xff, 0xe1, (app1.length + 2) >> 8, (app1.length + 2) & 0xff]);
   return Buffer.concat([jpeg.subarray(0, 2), head, app1, jpeg.subarray(2)]);
-}
-
-// ---- colors
-
-const hexRgb = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-
-/** ΔE_ok: Euclidean distance in Oklab ×100, as the Rust tests measure it. */
-function deltaE(a, b) {
-  const lab = (rgb) => {
-    const [r, g, bl] = rgb.map((v) => {
-      const c = v / 255;
-      return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-    });
-    const l = Math.cbrt(0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * bl);
-    const m = Math.cbrt(0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * bl);
-    const s = Math.cbrt(0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * bl);
-    return [
-      0.2104542553 * l + 0.793617785 * m - 0.0040720468 * s,
-      1.9779984951 * l - 2.428592205 * m + 0.4505937099 * s,
-      0.0259040371 * l + 0.7827717662 * m - 0.808675766 * s,
-    ];
-  };
-  const [p, q] = [lab(a), lab(b)];
-  return Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]) * 100;
 }
 
 function canvasPixel(page, x, y) {
