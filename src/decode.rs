@@ -268,10 +268,22 @@ fn decode_with<R: BufRead + Seek>(mut reader: ImageReader<R>, format: ImageForma
     // that size can need (16 bytes a pixel covers 16-bit RGBA plus the 8-bit
     // copy), so a frame larger than its GIF screen cannot take the whole budget.
     let mut tight = l;
-    tight.max_alloc = Some(limits.max_alloc.min((w as u64 * h as u64).saturating_mul(16).saturating_add(64 << 20)));
+    let need = (w as u64 * h as u64).saturating_mul(16).saturating_add(64 << 20);
+    tight.max_alloc = Some(limits.max_alloc.min(need));
     decoder.set_limits(tight).map_err(|e| map_error(e, name, limits))?;
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| map_error(e, name, limits))?;
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| match e {
+        ImageError::Limits(l)
+            if l.kind() == image::error::LimitErrorKind::InsufficientMemory && need < limits.max_alloc =>
+        {
+            Error::Limits(format!(
+                "the {name} is {w}x{h} but needs more memory than an image of that size can ({} MiB): \
+                 a frame larger than the image, refused",
+                need >> 20
+            ))
+        }
+        e => map_error(e, name, limits),
+    })?;
     img.apply_orientation(orientation);
     to_image(img)
 }

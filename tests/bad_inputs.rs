@@ -261,6 +261,16 @@ fn bad_files_give_errors_not_panics_quickly_and_in_little_memory() {
         }
     }
     assert!(failures.is_empty(), "bad files misbehaved:\n{}", failures.join("\n"));
+    // The messages of the refusals that are cinepal's own say why.
+    for (name, says) in [
+        ("gif_frame_15000x15000_on_1x1_screen.gif", "is 1x1 but needs more memory than an image of that size can"),
+        ("jpeg_progressive_8000x8000_30_scans.jpg", "is 8000x8000 in 30 scans"),
+        ("png_ihdr_100000x100000.png", "the limit is 65535 pixels a side"),
+        ("png_ihdr_60000x60000.png", "the limit is 64.0 megapixels"),
+    ] {
+        let e = decode(&std::fs::read(bad_dir().join(name)).unwrap(), &Limits::default()).unwrap_err();
+        assert!(e.to_string().contains(says), "{name}: {e}");
+    }
 }
 
 /// The CLI on `args`, under a 2 GiB address-space limit where `sh` and
