@@ -11,12 +11,12 @@ use crate::color;
 use crate::error::Error;
 use crate::export;
 use crate::histogram::weighted_colors;
-use crate::image::{seed_stride, Image};
+use crate::image::{seed_stride, Image, Layout};
 use crate::palette::{
     validate_colors, Options, Palette, Sampling, Space, DEFAULT_ALPHA_THRESHOLD, DEFAULT_COLORS, DEFAULT_SEED,
     MAX_COLORS,
 };
-use crate::render::{render_composite, render_strip, strip_geometry, RenderOptions};
+use crate::render::{composite_size, render_strip, strip_geometry, RenderOptions};
 use crate::sort::{validate_permutation, Sort};
 use crate::{Limits, Method};
 
@@ -420,14 +420,36 @@ impl Still {
     /// (`{strip: true}`: the strip alone; `{proportional: true}`: widths by share).
     pub fn render(&self, options: &JsValue) -> JsResult<Uint8ClampedArray> {
         let (palette, _) = self.current()?;
-        let (strip, ro) = render_options(options)?;
-        let out = if strip {
-            render_strip(self.image.width(), &palette.swatches, &ro)
-        } else {
-            render_composite(&self.image, &palette.swatches, &ro)
+        let (strip_only, ro) = render_options(options)?;
+        let (w, h) = (self.image.width(), self.image.height());
+        let strip = render_strip(w, &palette.swatches, &ro).map_err(js_error)?;
+        if strip_only {
+            return Ok(Uint8ClampedArray::from(strip.data()));
         }
-        .map_err(js_error)?;
-        Ok(Uint8ClampedArray::from(out.data()))
+        // The composite is the image's pixels, then the strip's: written into
+        // the JS array a band of rows at a time, so that wasm memory never
+        // holds the whole composite (330 MB at 64 megapixels) beside the image.
+        let (cw, ch) = composite_size(w, h, &palette.swatches, &ro).map_err(js_error)?;
+        let out = Uint8ClampedArray::new_with_length(cw * ch * 4);
+        let row_bytes = w as usize * 4;
+        let rows_per_band = (4 << 20) / row_bytes.max(1) + 1;
+        let mut band = Vec::with_capacity(rows_per_band.min(h as usize) * row_bytes);
+        for y0 in (0..h as usize).step_by(rows_per_band) {
+            let rows = rows_per_band.min(h as usize - y0);
+            band.clear();
+            match self.image.layout() {
+                Layout::Rgba8 => band.extend_from_slice(&self.image.data()[y0 * row_bytes..(y0 + rows) * row_bytes]),
+                Layout::Rgb8 => {
+                    let rgb = &self.image.data()[y0 * w as usize * 3..(y0 + rows) * w as usize * 3];
+                    band.extend(rgb.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255]));
+                }
+            }
+            let start = (y0 * row_bytes) as u32;
+            out.subarray(start, start + band.len() as u32).copy_from(&band);
+        }
+        let start = h * w * 4;
+        out.subarray(start, start + strip.data().len() as u32).copy_from(strip.data());
+        Ok(out)
     }
 
     /// The height of what [`Still::render`] returns for the same options.

@@ -7,7 +7,7 @@
 use std::io::Cursor;
 
 use cinepal::wasm::{defaults, extract_palette, Still};
-use cinepal::{Limits, Method, Options, Palette, Sampling, Sort, Space};
+use cinepal::{render_composite, Limits, Method, Options, Palette, RenderOptions, Sampling, Sort, Space};
 use js_sys::{Array, Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_test::*;
@@ -239,6 +239,25 @@ fn still_round_trip() {
     assert_eq!(height, H + (11.0 * m) as u32);
     let rgba = still.render(&JsValue::UNDEFINED).unwrap().to_vec();
     assert_eq!(rgba.len(), (W * height * 4) as usize);
+    // Written into JS a band of rows at a time: the core's composite to the byte.
+    let image = cinepal::decode(&bytes, &Limits::default()).unwrap();
+    let core = |ro: &RenderOptions| render_composite(&image, &again.swatches, ro).unwrap().data().to_vec();
+    assert!(rgba == core(&RenderOptions::default()), "the composite differs from the core's");
+    let proportional = still.render(&options(&[("proportional", JsValue::TRUE)])).unwrap().to_vec();
+    assert!(proportional == core(&RenderOptions { proportional: true, ..RenderOptions::default() }));
+    // An opaque image (RGB in memory), over several bands of rows (4 MiB each).
+    let (rw, rh) = (1500u32, 900u32);
+    let rgb =
+        image::RgbImage::from_fn(rw, rh, |x, y| image::Rgb([(x % 251) as u8, (y % 241) as u8, ((x + y) % 7) as u8]));
+    let mut png_bytes = Vec::new();
+    rgb.write_to(&mut std::io::Cursor::new(&mut png_bytes), image::ImageFormat::Png).unwrap();
+    let mut opaque = Still::new(&js_bytes(&png_bytes), &JsValue::UNDEFINED).unwrap();
+    opaque.extract(4.0, &s("kmeans"), &s("none"), &JsValue::UNDEFINED).unwrap();
+    let decoded = cinepal::decode(&png_bytes, &Limits::default()).unwrap();
+    assert_eq!(decoded.layout(), cinepal::Layout::Rgb8);
+    let opaque_palette = native(&png_bytes, &Options { colors: 4, ..Options::default() });
+    let opaque_want = render_composite(&decoded, &opaque_palette.swatches, &RenderOptions::default()).unwrap();
+    assert!(opaque.render(&JsValue::UNDEFINED).unwrap().to_vec() == opaque_want.data(), "RGB composite differs");
     let at = |x: u32, y: u32| rgba[((y * W + x) * 4) as usize..][..4].to_vec();
     assert_eq!(at(44, 24), [230, 20, 30, 255]);
     assert_eq!(at(0, H - 1)[3], 0, "transparent pixels stay transparent");
