@@ -491,6 +491,19 @@ fn stdin_is_read_for_a_dash() {
         .unwrap();
     assert!(out.status.success(), "{out:?}");
     assert_eq!(String::from_utf8(out.stdout).unwrap(), from_file);
+    // ... from where it stands: what an earlier reader left of it.
+    if cfg!(unix) {
+        let mut prefixed = b"JUNK".to_vec();
+        prefixed.extend(&bytes);
+        let path = write(&dir, "prefixed.png", &prefixed);
+        let out = Command::new("sh")
+            .args(["-c", "head -c 4 >/dev/null; exec \"$0\" - -n 4 -m ward", env!("CARGO_BIN_EXE_cinepal")])
+            .stdin(std::fs::File::open(&path).unwrap())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{out:?}");
+        assert_eq!(String::from_utf8(out.stdout).unwrap(), from_file);
+    }
     // A redirected file over the size limit is refused from its size.
     let huge = dir.join("huge.png");
     std::fs::File::create(&huge).unwrap().set_len((640 << 20) + 1).unwrap();

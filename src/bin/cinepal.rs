@@ -204,10 +204,16 @@ fn decode_input(path: &str, limits: &Limits) -> Result<cinepal::Image, Failure> 
 
 /// Standard input as a file, so that `cinepal - < still.png` is decoded as it
 /// is read, like a named file (a pipe is then seen as one by its metadata).
+/// Not when something has already read part of it: the image is what is left.
 #[cfg(unix)]
 fn stdin_file() -> Option<std::fs::File> {
+    use std::io::Seek;
     use std::os::fd::AsFd;
-    std::io::stdin().as_fd().try_clone_to_owned().ok().map(std::fs::File::from)
+    let mut file = std::fs::File::from(std::io::stdin().as_fd().try_clone_to_owned().ok()?);
+    match file.stream_position() {
+        Ok(0) | Err(_) => Some(file),
+        Ok(_) => None,
+    }
 }
 
 #[cfg(not(unix))]
