@@ -413,7 +413,7 @@ fn to_image(img: DynamicImage) -> Result<Image> {
 /// sampled differently. Reads the header segments up to the first scan.
 fn zune_jpeg_misreads(bytes: &[u8]) -> bool {
     let (mut sequential, mut components, mut sampling) = (false, 0usize, Vec::new());
-    for (marker, seg) in jpeg_segments(bytes) {
+    for (marker, seg, _) in jpeg_segments(bytes) {
         match marker {
             0xc0..=0xc2 if seg.len() >= 6 => {
                 sequential = marker != 0xc2;
@@ -433,28 +433,33 @@ fn zune_jpeg_misreads(bytes: &[u8]) -> bool {
 }
 
 /// A JPEG's header segments, in order, up to and including its first
-/// start-of-scan: each marker with its payload (empty for the markers that
-/// stand alone). Ends early at anything that is not a marker, or at a segment
-/// cut short.
-fn jpeg_segments(bytes: &[u8]) -> impl Iterator<Item = (u8, &[u8])> {
+/// start-of-scan (or an end-of-image before it): the marker, its payload
+/// (empty for the markers that stand alone) and where the segment ends. As
+/// zune-jpeg does, bytes that are not a marker where one should be are
+/// skipped, and so are fill bytes (`FF`) and zeros between a marker's `FF`
+/// and its code; a segment cut short ends the walk.
+fn jpeg_segments(bytes: &[u8]) -> impl Iterator<Item = (u8, &[u8], usize)> {
     let (mut i, mut done) = (2, false);
     std::iter::from_fn(move || {
-        while bytes.get(i..i + 2) == Some(&[0xff, 0xff]) {
-            i += 1; // fill bytes
-        }
-        if done || bytes.get(i) != Some(&0xff) {
+        if done {
             return None;
         }
-        let marker = *bytes.get(i + 1)?;
-        if matches!(marker, 0x01 | 0xd0..=0xd7) {
-            i += 2;
-            return Some((marker, &bytes[..0]));
+        i += memchr_ff(bytes.get(i..)?)?;
+        let mut m = i + 1;
+        while matches!(bytes.get(m), Some(0xff | 0x00)) {
+            m += 1;
         }
-        let len = u16::from_be_bytes([*bytes.get(i + 2)?, *bytes.get(i + 3)?]) as usize;
-        let seg = bytes.get(i + 4..i + 2 + len)?;
-        i += 2 + len;
+        let marker = *bytes.get(m)?;
+        if matches!(marker, 0x01 | 0xd0..=0xd9) {
+            i = m + 1;
+            done = marker == 0xd9;
+            return Some((marker, &bytes[..0], i));
+        }
+        let len = u16::from_be_bytes([*bytes.get(m + 1)?, *bytes.get(m + 2)?]) as usize;
+        let seg = bytes.get(m + 3..m + 1 + len)?;
+        i = m + 1 + len;
         done = marker == 0xda;
-        Some((marker, seg))
+        Some((marker, seg, i))
     })
 }
 
@@ -502,37 +507,20 @@ fn decode_jpeg_with_jpeg_decoder(bytes: &[u8], limits: &Limits) -> Result<Image>
 /// or a restart marker). What follows the end-of-image marker (the preview
 /// images phones append) is not counted.
 fn jpeg_scans(bytes: &[u8]) -> Option<(u64, usize)> {
-    let mut i = 2;
-    while i + 1 < bytes.len() {
-        if bytes[i] != 0xff {
-            // Not a marker where one should be: let the decoder say what is wrong.
-            return Some((1, bytes.len()));
+    let (marker, _, mut j) = jpeg_segments(bytes).find(|(marker, _, _)| matches!(marker, 0xda | 0xd9))?;
+    if marker == 0xd9 {
+        return Some((1, j)); // no scan: let the decoder say what is wrong
+    }
+    let mut scans = 1;
+    while let Some(k) = memchr_ff(&bytes[j..]) {
+        j += k;
+        match bytes.get(j + 1) {
+            Some(0xd9) => return Some((scans, j + 2)),
+            Some(0xda) => scans += 1,
+            None => return None,
+            _ => {}
         }
-        let marker = bytes[i + 1];
-        match marker {
-            0xff => i += 1, // fill byte
-            0xd9 => return Some((1, i + 2)),
-            0xda => {
-                let mut scans = 1;
-                let mut j = i + 2;
-                while let Some(k) = memchr_ff(&bytes[j..]) {
-                    j += k;
-                    match bytes.get(j + 1) {
-                        Some(0xd9) => return Some((scans, j + 2)),
-                        Some(0xda) => scans += 1,
-                        None => return None,
-                        _ => {}
-                    }
-                    j += 1;
-                }
-                return None;
-            }
-            0x01 | 0xd0..=0xd7 => i += 2,
-            _ => {
-                let len = bytes.get(i + 2..i + 4)?;
-                i += 2 + u16::from_be_bytes([len[0], len[1]]) as usize;
-            }
-        }
+        j += 1;
     }
     None
 }
@@ -543,8 +531,8 @@ fn memchr_ff(bytes: &[u8]) -> Option<usize> {
 
 /// The width and height of a JPEG's first frame header (SOF0–SOF15).
 fn jpeg_frame_size(bytes: &[u8]) -> Option<(u32, u32)> {
-    let (_, seg) = jpeg_segments(bytes)
-        .find(|(marker, _)| matches!(marker, 0xc0..=0xcf if !matches!(marker, 0xc4 | 0xc8 | 0xcc)))?;
+    let (_, seg, _) = jpeg_segments(bytes)
+        .find(|(marker, _, _)| matches!(marker, 0xc0..=0xcf if !matches!(marker, 0xc4 | 0xc8 | 0xcc)))?;
     let be = |k: usize| seg.get(k..k + 2).map(|b| u16::from_be_bytes([b[0], b[1]]) as u32);
     Some((be(3)?, be(1)?))
 }
@@ -730,6 +718,33 @@ mod tests {
         with_preview.extend(&progressive);
         assert_eq!(jpeg_scans(&with_preview), Some((1, baseline.len())));
         assert_eq!(jpeg_scans(&progressive[..progressive.len() - 2]), None, "no EOI: truncated");
+    }
+
+    /// `jpeg` with `junk` inserted before its second header segment.
+    fn with_junk_before_a_marker(jpeg: &[u8], junk: &[u8]) -> Vec<u8> {
+        let second = 4 + u16::from_be_bytes([jpeg[4], jpeg[5]]) as usize;
+        [&jpeg[..second], junk, &jpeg[second..]].concat()
+    }
+
+    #[test]
+    fn junk_between_header_segments_is_skipped_as_the_decoders_do() {
+        // Found by fuzzing: a CMYK JPEG whose components are sampled differently
+        // (which zune-jpeg cannot decode: its AVX2 upsampler panics), with a byte
+        // of junk before a marker. The header walk stopped there, so the file
+        // went to zune-jpeg instead of jpeg-decoder.
+        let cmyk: Vec<u8> = (0..16 * 16 * 4).map(|i| (i * 7 % 256) as u8).collect();
+        let mut jpeg = Vec::new();
+        let mut enc = jpeg_encoder::Encoder::new(&mut jpeg, 90);
+        enc.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
+        enc.encode(&cmyk, 16, 16, jpeg_encoder::ColorType::Cmyk).unwrap();
+        for junk in [&b"\x14"[..], b"junk", b"\xff\x00\x00"] {
+            let bytes = with_junk_before_a_marker(&jpeg, junk);
+            assert_eq!(jpeg_frame_size(&bytes), Some((16, 16)), "{junk:?}");
+            assert_eq!(jpeg_scans(&bytes), Some((1, bytes.len())), "{junk:?}");
+            assert_eq!(check_jpeg(&bytes, &Limits::default()).unwrap().0, JpegDecoder::JpegDecoder, "{junk:?}");
+            let clean = decode(&jpeg, &Limits::default()).unwrap();
+            assert!(decode(&bytes, &Limits::default()).unwrap() == clean, "{junk:?}");
+        }
     }
 
     #[test]

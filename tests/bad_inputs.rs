@@ -273,6 +273,57 @@ fn bad_files_give_errors_not_panics_quickly_and_in_little_memory() {
     }
 }
 
+/// Every combination of sampling factors in a JPEG's frame header, for 3
+/// components (baseline) and 4 (CMYK, baseline and progressive), decodes or
+/// gives an error: never a panic (which is a trap in the page). The data no
+/// longer fits most of these headers, so this sweeps the decoders' handling
+/// of inconsistent frames; zune-jpeg's AVX2 upsampler is known to panic on
+/// some unevenly sampled CMYK frames (fuzzing finding 3 in ROBUSTNESS.md,
+/// replayed by `tests/fuzz_regressions.rs`).
+#[test]
+fn every_jpeg_sampling_factor_combination_decodes_or_errs_never_panics() {
+    let factors = [0x11u8, 0x12, 0x21, 0x22, 0x13, 0x31, 0x14, 0x41, 0x24, 0x42, 0x44, 0x33, 0x23, 0x32];
+    let rgb = encode(&base_image(), ImageFormat::Jpeg);
+    let cmyk = |progressive: bool| {
+        let inks: Vec<u8> = (0..48 * 32 * 4).map(|i| (i * 7 % 256) as u8).collect();
+        let mut out = Vec::new();
+        let mut enc = jpeg_encoder::Encoder::new(&mut out, 90);
+        enc.set_progressive(progressive);
+        // Sampled 2×2 jpeg-encoder keeps K at full size and halves C, M and Y: the
+        // frame header then says (0x11, 0x11, 0x11, 0x22), with the data to match.
+        enc.set_sampling_factor(jpeg_encoder::SamplingFactor::F_2_2);
+        enc.encode(&inks, 48, 32, jpeg_encoder::ColorType::Cmyk).unwrap();
+        out
+    };
+    let mut panics = Vec::new();
+    let mut decoded = 0;
+    for (name, jpeg, components, set) in [
+        ("RGB", rgb, 3, &factors[..]),
+        ("CMYK", cmyk(false), 4, &factors[..6]),
+        ("CMYK progressive", cmyk(true), 4, &factors[..6]),
+    ] {
+        let sof = jpeg.windows(2).position(|w| w == [0xff, 0xc0] || w == [0xff, 0xc2]).unwrap();
+        assert_eq!(jpeg[sof + 9] as usize, components, "{name}");
+        let combos = set.len().pow(components as u32);
+        for mut k in 0..combos {
+            let mut bytes = jpeg.clone();
+            let mut chosen = Vec::new();
+            for c in 0..components {
+                bytes[sof + 11 + 3 * c] = set[k % set.len()];
+                chosen.push(set[k % set.len()]);
+                k /= set.len();
+            }
+            match std::panic::catch_unwind(|| decode(&bytes, &Limits::default())) {
+                Ok(Ok(_)) => decoded += 1,
+                Ok(Err(_)) => {}
+                Err(_) => panics.push(format!("{name} {chosen:02x?}")),
+            }
+        }
+    }
+    assert!(panics.is_empty(), "{} combinations panicked: {:?}", panics.len(), &panics[..panics.len().min(10)]);
+    assert!(decoded > 500, "most combinations should still decode (to garbage): {decoded}");
+}
+
 /// The CLI on `args`, under a 2 GiB address-space limit where `sh` and
 /// `ulimit` exist, so a runaway allocation fails the run instead of the machine.
 fn cinepal(args: &[&str]) -> std::process::Output {
