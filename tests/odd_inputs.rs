@@ -499,6 +499,15 @@ fn check_quadrants(image: &Image, colors: [[u8; 3]; 4]) -> Option<String> {
     None
 }
 
+/// What is wrong with `bytes`, decoded both ways, as four quadrants of
+/// `want` ([`check_quadrants`]), if anything.
+fn quadrant_failure(what: &str, bytes: &[u8], want: [[u8; 3]; 4]) -> Option<String> {
+    match decode_both(bytes) {
+        Err(e) => Some(format!("{what}: {e}")),
+        Ok(image) => check_quadrants(&image, want).map(|wrong| format!("{what}: {wrong}")),
+    }
+}
+
 #[test]
 fn cmyk_and_ycck_jpegs_give_their_inks_colors() {
     // jpeg-encoder writes Adobe's convention, as Photoshop does: an APP14
@@ -522,14 +531,7 @@ fn cmyk_and_ycck_jpegs_give_their_inks_colors() {
                 assert_eq!(bytes[app14 + 11], transform, "{name}: the fixture's Adobe transform flag");
                 assert!(jpeg_markers(&bytes).contains(&if progressive { 0xc2 } else { 0xc0 }), "{name}: SOF");
                 let what = format!("{name} {sampling:?} ({})", scan_layout(&bytes));
-                match decode_both(&bytes) {
-                    Err(e) => failures.push(format!("{what}: {e}")),
-                    Ok(image) => {
-                        if let Some(wrong) = check_quadrants(&image, want) {
-                            failures.push(format!("{what}: {wrong}"));
-                        }
-                    }
-                }
+                failures.extend(quadrant_failure(&what, &bytes, want));
             }
         }
     }
@@ -564,14 +566,7 @@ fn every_jpeg_coding_and_chroma_subsampling_gives_the_quadrant_colors() {
                 setup(e)
             });
             let what = format!("{sampling:?} {coding} ({})", scan_layout(&bytes));
-            match decode_both(&bytes) {
-                Err(e) => failures.push(format!("{what}: {e}")),
-                Ok(image) => {
-                    if let Some(wrong) = check_quadrants(&image, want) {
-                        failures.push(format!("{what}: {wrong}"));
-                    }
-                }
-            }
+            failures.extend(quadrant_failure(&what, &bytes, want));
         }
     }
     assert!(failures.is_empty(), "wrongly decoded:\n{}", failures.join("\n"));
