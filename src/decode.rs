@@ -53,10 +53,10 @@ pub const FORMATS: &str = "PNG, JPEG, WebP, GIF or BMP";
 /// orientation, and returns 8-bit RGB or RGBA pixels.
 pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Image> {
     check_file_size(bytes.len() as u64, limits)?;
-    let (reader, format) = open(Cursor::new(bytes), bytes, limits)?;
+    let (reader, format) = open(Cursor::new(bytes))?;
     match format {
         ImageFormat::Jpeg => {
-            // The decoder copies what it is given: not what follows the image.
+            // Decoded in place, up to its end-of-image marker.
             let (decoder, end) = check_jpeg(bytes, limits)?;
             decode_jpeg(&bytes[..end], decoder, limits)
         }
@@ -67,17 +67,14 @@ pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Image> {
 /// Like [`decode`], but reads from a stream (a buffered file, say) instead of
 /// bytes in memory, so that a PNG, WebP, GIF or BMP is never held whole: the
 /// decoder reads it as it goes. A JPEG is read whole (its decoders need it;
-/// at most [`Limits::max_file_bytes`]) and decoded in place. The file is the whole stream, from
-/// position 0. Returns the same pixels as [`decode`].
+/// at most [`Limits::max_file_bytes`]) and decoded in place. The file is the
+/// whole stream, from position 0. Returns the same pixels as [`decode`].
 pub fn decode_stream<R: BufRead + Seek>(mut stream: R, limits: &Limits) -> Result<Image> {
     let io = |e: std::io::Error| Error::Decode(format!("the file could not be read: {e}"));
     // Decoders seek to offsets from the start of the file (BMP's pixel data):
     // the file is the stream from position 0.
     stream.seek(SeekFrom::Start(0)).map_err(io)?;
-    let mut head = Vec::with_capacity(32);
-    (&mut stream).take(32).read_to_end(&mut head).map_err(io)?;
-    stream.seek(SeekFrom::Start(0)).map_err(io)?;
-    let (reader, format) = open(stream, &head, limits)?;
+    let (reader, format) = open(stream)?;
     match format {
         ImageFormat::Jpeg => {
             // Read whole: the decoders need it in memory.
@@ -96,7 +93,7 @@ pub fn decode_stream<R: BufRead + Seek>(mut stream: R, limits: &Limits) -> Resul
 /// the bytes handed to WebAssembly).
 pub fn decode_vec(bytes: Vec<u8>, limits: &Limits) -> Result<Image> {
     check_file_size(bytes.len() as u64, limits)?;
-    let (reader, format) = open(Cursor::new(&bytes[..]), &bytes, limits)?;
+    let (reader, format) = open(Cursor::new(&bytes[..]))?;
     match format {
         ImageFormat::Jpeg => decode_jpeg_vec(bytes, limits),
         _ => decode_with(reader, format, limits),
@@ -124,19 +121,13 @@ pub fn check_file_size(bytes: u64, limits: &Limits) -> Result<()> {
     Ok(())
 }
 
-/// Checks what the first bytes (`head`) tell and guesses the format.
-fn open<R: BufRead + Seek>(stream: R, head: &[u8], limits: &Limits) -> Result<(ImageReader<R>, ImageFormat)> {
-    if head.is_empty() {
+/// Guesses the format from the first bytes: one cinepal reads, or an error.
+fn open<R: BufRead + Seek>(mut stream: R) -> Result<(ImageReader<R>, ImageFormat)> {
+    let io = |e: std::io::Error| Error::Decode(format!("the file could not be read: {e}"));
+    if stream.fill_buf().map_err(io)?.is_empty() {
         return Err(Error::Decode("the file is empty".into()));
     }
-    if let Some((w, h)) = png_ihdr_size(head) {
-        // The PNG decoder refuses a header too large for its memory limit
-        // without saying the size: check it first, for a message that names it.
-        check_size(w, h, limits)?;
-    }
-    let reader = ImageReader::new(stream)
-        .with_guessed_format()
-        .map_err(|e| Error::Decode(format!("the file could not be read: {e}")))?;
+    let reader = ImageReader::new(stream).with_guessed_format().map_err(io)?;
     match reader.format() {
         Some(f @ (ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif | ImageFormat::Bmp)) => {
             Ok((reader, f))
@@ -535,15 +526,6 @@ fn jpeg_frame_size(bytes: &[u8]) -> Option<(u32, u32)> {
         .find(|(marker, _, _)| matches!(marker, 0xc0..=0xcf if !matches!(marker, 0xc4 | 0xc8 | 0xcc)))?;
     let be = |k: usize| seg.get(k..k + 2).map(|b| u16::from_be_bytes([b[0], b[1]]) as u32);
     Some((be(3)?, be(1)?))
-}
-
-/// The size a PNG's IHDR declares (signature, then IHDR as the first chunk).
-fn png_ihdr_size(bytes: &[u8]) -> Option<(u32, u32)> {
-    if bytes.len() < 24 || bytes[..8] != [0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a] || &bytes[12..16] != b"IHDR" {
-        return None;
-    }
-    let be = |i: usize| u32::from_be_bytes([bytes[i], bytes[i + 1], bytes[i + 2], bytes[i + 3]]);
-    Some((be(16), be(20)))
 }
 
 fn check_size(w: u32, h: u32, limits: &Limits) -> Result<()> {
