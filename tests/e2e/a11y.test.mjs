@@ -1,27 +1,16 @@
 // Accessibility: axe-core finds no serious problem, empty or with a palette,
 // dark or light; every control has a name; focus is visible.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createRequire } from 'node:module';
-import { startServer, launch, openApp, choose, waitForPalette, image, imagesMissing } from './helpers.mjs';
+import { openApp, choose, waitForPalette, image, imagesMissing, useBrowser } from './helpers.mjs';
 
 const require = createRequire(import.meta.url);
 const AXE = require.resolve('axe-core/axe.min.js');
 const skip = imagesMissing ? `skipped: ${imagesMissing}` : false;
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 async function axe(page) {
   await page.addScriptTag({ path: AXE });
@@ -36,7 +25,7 @@ async function axe(page) {
 for (const colorScheme of ['dark', 'light']) {
   test(`axe finds no serious problem (${colorScheme}), before and after an image`, { skip }, async () => {
     // Injecting axe needs an inline script, which the page's own policy forbids.
-    const { context, page } = await openApp(browser, server, { colorScheme, bypassCSP: true });
+    const { context, page } = await openApp(env.browser, env.server, { colorScheme, bypassCSP: true });
     try {
       assert.deepEqual(await axe(page), [], 'empty page');
       await choose(page, image('vibrant_portrait_film.jpg'));
@@ -51,7 +40,7 @@ for (const colorScheme of ['dark', 'light']) {
 }
 
 test('keyboard: focus reaches the controls and the swatches, and is visible', { skip }, async () => {
-  const { context, page } = await openApp(browser, server);
+  const { context, page } = await openApp(env.browser, env.server);
   try {
     await choose(page, image('vibrant_portrait_film.jpg'));
     await waitForPalette(page, 'vibrant_portrait_film.jpg');

@@ -3,7 +3,9 @@
 // the CLI's palette for comparison, and small page helpers.
 
 import { createServer } from 'node:http';
-import { readFile, stat, mkdir } from 'node:fs/promises';
+import { readFile, stat, mkdir, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import { before, after } from 'node:test';
 import { existsSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
@@ -219,4 +221,28 @@ export function deltaE(a, b) {
   };
   const [p, q] = [lab(a), lab(b)];
   return Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]) * 100;
+}
+
+/**
+ * Registers a test file's hooks: before its tests, a server for dist/, a
+ * browser, with `tmpPrefix` a temporary folder, then `ready(env)` if given
+ * (a file's own setup, here so that it runs after this one: a second
+ * root-level `before` did not wait for it);
+ * after them, all closed and removed. Returns `{server, browser, tmp}`,
+ * filled in by the hook.
+ */
+export function useBrowser(tmpPrefix, ready) {
+  const env = {};
+  before(async () => {
+    env.server = await startServer();
+    env.browser = await launch();
+    if (tmpPrefix) env.tmp = await mkdtemp(path.join(os.tmpdir(), tmpPrefix));
+    if (ready) await ready(env);
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+    if (env.tmp) await rm(env.tmp, { recursive: true, force: true });
+  });
+  return env;
 }

@@ -9,17 +9,16 @@
 // zlib (level 1) into IDAT chunks of at most 4 MiB, into a temporary folder:
 // it never sits in memory whole, and never lands in the repository.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { stat, writeFile } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { startServer, launch, openApp, choose, hexes, image, imagesMissing, deltaE, hexRgb } from './helpers.mjs';
+import { openApp, choose, hexes, image, imagesMissing, deltaE, hexRgb, useBrowser } from './helpers.mjs';
 
 const W = 8000;
 const H = 8000;
@@ -32,26 +31,13 @@ const QUADS = ['#dc1e28', '#28aa3c', '#283cd2', '#f0d228'];
 const BAND = 64;
 const BAND_TOP = H / 2 - BAND / 2;
 
-let server;
-let browser;
-let tmp;
 let big;
-
-before(async () => {
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'cinepal-largest-'));
+const env = useBrowser('cinepal-largest-', async ({ tmp }) => {
   big = path.join(tmp, NAME);
   const t0 = performance.now();
   await writeRgba16Png(big);
   const { size } = await stat(big);
   console.log(`generated ${NAME}: ${size} bytes in ${Math.round(performance.now() - t0)} ms`);
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
 });
 
 // ---- the PNG
@@ -201,13 +187,13 @@ function recordLog(page) {
 }
 
 test(`the largest image the default limits allow (${W}×${H} 16-bit RGBA PNG) gives a palette, and the page works afterwards`, { timeout: 300_000 }, async (t) => {
-  const { context, page } = await openApp(browser, server);
+  const { context, page } = await openApp(env.browser, env.server);
   const log = recordLog(page);
   try {
     // The limit as the engine states it, from a page of its own (a second
     // instance of the module in this page would cost memory).
-    const probe = await browser.newPage();
-    await probe.goto(server.url);
+    const probe = await env.browser.newPage();
+    await probe.goto(env.server.url);
     const limit = await probe.evaluate(async () => {
       const { default: init, defaults } = await import('./pkg/cinepal.js');
       await init();
@@ -287,7 +273,7 @@ async function paletteOrAlertAfter(page, file, name) {
 async function smallPng() {
   const p = new PNG({ width: 120, height: 60 });
   for (let i = 0; i < 120 * 60; i++) p.data.set((i % 120) < 40 ? [200, 30, 40, 255] : [40, 60, 200, 255], i * 4);
-  const file = path.join(tmp, 'small.png');
+  const file = path.join(env.tmp, 'small.png');
   await writeFile(file, PNG.sync.write(p));
   return file;
 }

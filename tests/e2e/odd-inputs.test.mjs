@@ -7,35 +7,20 @@
 // Every fixture is generated into a temporary folder: PNGs with pngjs (or by
 // hand), JPEGs by the browser's own encoder (canvas.toBlob), EXIF added by hand.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile, readFile, rm } from 'node:fs/promises';
+import { writeFile, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { startServer, launch, openApp, choose, waitForPalette, hexes, stripColors, image, deltaE, hexRgb } from './helpers.mjs';
+import { openApp, choose, waitForPalette, hexes, stripColors, image, deltaE, hexRgb, useBrowser } from './helpers.mjs';
 
-let server;
-let browser;
-let tmp;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'cinepal-odd-'));
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
+const env = useBrowser('cinepal-odd-');
 
 // ---- fixtures
 
 async function put(name, bytes) {
-  const file = path.join(tmp, name);
+  const file = path.join(env.tmp, name);
   await writeFile(file, bytes);
   return file;
 }
@@ -149,7 +134,7 @@ function canvasPixel(page, x, y) {
 const BANDS = ['#c81e28', '#1ea03c', '#283cc8', '#e6c828', '#7a2898', '#28c8c8', '#f07814', '#6e6e6e'];
 
 test('odd files give a message; the palette, its keyboard order and the settings stay; an EXIF-rotated JPEG is upright', async () => {
-  const { context, page } = await openApp(browser, server);
+  const { context, page } = await openApp(env.browser, env.server);
   try {
     // Eight flat bands of unequal widths: a palette of 4 (ward) merges some of them.
     const bands = await put(
@@ -251,7 +236,7 @@ const BIG = 'okolors_lake_mendota_22mp.jpg';
 const bigMissing = existsSync(image(BIG)) ? false : `skipped: ${image(BIG)} is absent`;
 
 test('an image dropped while a 22 MP photo is being worked on replaces it, and stays', { skip: bigMissing }, async () => {
-  const { context, page } = await openApp(browser, server);
+  const { context, page } = await openApp(env.browser, env.server);
   try {
     // Count the workers the page starts and ends, to see the photo's work cancelled.
     await page.addInitScript(() => {

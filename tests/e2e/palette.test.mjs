@@ -1,13 +1,11 @@
 // The page end to end: choose a photo, see the CLI's palette, change the
 // settings, reorder by mouse and keyboard, download, and look at it.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { PNG } from 'pngjs';
 import {
-  startServer,
-  launch,
   openApp,
   choose,
   waitForPalette,
@@ -17,27 +15,17 @@ import {
   image,
   imagesMissing,
   artifactPath,
+  useBrowser,
 } from './helpers.mjs';
 
 const PORTRAIT = 'vibrant_portrait_film.jpg';
 const skip = imagesMissing ? `skipped: ${imagesMissing}` : false;
 
-let server;
-let browser;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser();
 
 /** A page showing the portrait's palette with the default settings. */
 async function withPortrait(fn, contextOptions) {
-  const { context, page } = await openApp(browser, server, contextOptions);
+  const { context, page } = await openApp(env.browser, env.server, contextOptions);
   try {
     await choose(page, image(PORTRAIT));
     const shown = await waitForPalette(page, PORTRAIT);
@@ -273,7 +261,7 @@ test('screenshots: wide dark, phone-sized, and light', { skip }, async () => {
   await withPortrait(async (page) => {
     await page.screenshot({ path: await artifactPath('page-light.png'), fullPage: true });
   }, { colorScheme: 'light' });
-  const { context, page } = await openApp(browser, server);
+  const { context, page } = await openApp(env.browser, env.server);
   await page.screenshot({ path: await artifactPath('page-empty.png') });
   await context.close();
 });

@@ -1,15 +1,12 @@
 // Bad input, privacy (no request leaves the origin), several images,
 // paste and drop, and how long an 11 MP photo takes.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, writeFile, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { writeFile, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { PNG } from 'pngjs';
 import {
-  startServer,
-  launch,
   openApp,
   choose,
   waitForPalette,
@@ -18,6 +15,7 @@ import {
   image,
   imagesMissing,
   cliPalette,
+  useBrowser,
 } from './helpers.mjs';
 
 const skip = imagesMissing ? `skipped: ${imagesMissing}` : false;
@@ -25,26 +23,12 @@ const PORTRAIT = 'vibrant_portrait_film.jpg';
 const CAT = 'vibrant_black_cat_dark.jpg';
 const BIG = 'vibrant_night_umbrella_11mp.jpg';
 
-let server;
-let browser;
-let tmp;
-
-before(async () => {
-  server = await startServer();
-  browser = await launch();
-  tmp = await mkdtemp(path.join(os.tmpdir(), 'cinepal-e2e-'));
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-  if (tmp) await rm(tmp, { recursive: true, force: true });
-});
+const env = useBrowser('cinepal-e2e-');
 
 test('a text file named .jpg shows an alert; the palette, order and settings stay; the next image works', { skip }, async () => {
-  const bad = path.join(tmp, 'notes.jpg');
+  const bad = path.join(env.tmp, 'notes.jpg');
   await writeFile(bad, 'These are notes, not a photograph.\n'.repeat(20));
-  const { context, page } = await openApp(browser, server);
+  const { context, page } = await openApp(env.browser, env.server);
   try {
     await choose(page, image(PORTRAIT));
     await page.fill('#count', '7');
@@ -80,12 +64,12 @@ test('a text file named .jpg shows an alert; the palette, order and settings sta
 });
 
 test('no request leaves the origin and none carries a body, before and after an image', { skip }, async () => {
-  const context = await browser.newContext({ acceptDownloads: true });
+  const context = await env.browser.newContext({ acceptDownloads: true });
   const requests = [];
   context.on('request', (r) => requests.push({ url: r.url(), method: r.method(), body: r.postDataBuffer() }));
   const page = await context.newPage();
   try {
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await page.waitForSelector('body.is-ready');
     const beforeImage = requests.length;
     assert.ok(beforeImage >= 4, 'the page, its script, the worker and the wasm were fetched');
@@ -99,12 +83,12 @@ test('no request leaves the origin and none carries a body, before and after an 
     await page.waitForTimeout(300);
     for (const r of requests) {
       const u = new URL(r.url);
-      const local = u.origin === server.origin || u.protocol === 'blob:' || u.protocol === 'data:';
+      const local = u.origin === env.server.origin || u.protocol === 'blob:' || u.protocol === 'data:';
       assert.ok(local, `request to another origin: ${r.url}`);
       assert.equal(r.method, 'GET', `${r.method} ${r.url}`);
       assert.ok(!r.body || r.body.length === 0, `request with a body: ${r.url}`);
     }
-    const paths = requests.filter((r) => r.url.startsWith(server.origin)).map((r) => new URL(r.url).pathname);
+    const paths = requests.filter((r) => r.url.startsWith(env.server.origin)).map((r) => new URL(r.url).pathname);
     assert.ok(paths.every((p) => p.startsWith('/cinepal/')), 'every URL is relative to the sub-path');
     assert.ok(paths.some((p) => p.endsWith('.wasm')));
   } finally {
@@ -113,7 +97,7 @@ test('no request leaves the origin and none carries a body, before and after an 
 });
 
 test('several images at once are queued and can be switched between', { skip }, async () => {
-  const { context, page } = await openApp(browser, server);
+  const { context, page } = await openApp(env.browser, env.server);
   try {
     await choose(page, image(PORTRAIT), image(CAT));
     const portrait = await waitForPalette(page, PORTRAIT);
@@ -135,7 +119,7 @@ test('several images at once are queued and can be switched between', { skip }, 
 });
 
 test('an image chosen while another is still decoding replaces it cleanly', { skip }, async () => {
-  const { context, page } = await openApp(browser, server);
+  const { context, page } = await openApp(env.browser, env.server);
   try {
     await choose(page, image(BIG));
     // The 11 MP photo is still decoding: the worker is ended and a fresh one opens the cat.
@@ -155,7 +139,7 @@ test('an image chosen while another is still decoding replaces it cleanly', { sk
 });
 
 test('an image pasted or dropped on the page is opened', { skip }, async () => {
-  const { context, page } = await openApp(browser, server);
+  const { context, page } = await openApp(env.browser, env.server);
   try {
     const bytes = (await readFile(image(CAT))).toString('base64');
     await page.evaluate((b64) => {
@@ -189,9 +173,9 @@ test('when the engine traps, the worker is replaced, the page says so, and the i
   // A 13×9 image makes the (patched) engine trap as a Rust panic would.
   const png = new PNG({ width: 13, height: 9 });
   png.data.fill(200);
-  const trap = path.join(tmp, 'trap.png');
+  const trap = path.join(env.tmp, 'trap.png');
   await writeFile(trap, PNG.sync.write(png));
-  const { context, page } = await openApp(browser, server);
+  const { context, page } = await openApp(env.browser, env.server);
   try {
     await context.route(
       (url) => url.pathname.endsWith('/pkg/cinepal.js'),
@@ -231,7 +215,7 @@ Still.prototype.extract = function (...args) {
 });
 
 test('performance: an 11 MP photo from choosing it to its swatches on screen', { skip }, async () => {
-  const { context, page } = await openApp(browser, server);
+  const { context, page } = await openApp(env.browser, env.server);
   try {
     // Warm up the engine on a small image first, as a visitor's second image would.
     await choose(page, image(CAT));
@@ -268,12 +252,12 @@ test('performance: an 11 MP photo from choosing it to its swatches on screen', {
 
 test('first load: everything the page fetches is under 500 KB gzipped', async () => {
   const { gzipSync } = await import('node:zlib');
-  const context = await browser.newContext();
+  const context = await env.browser.newContext();
   const page = await context.newPage();
   const bodies = [];
   page.on('response', (r) => bodies.push(r.body().then((b) => ({ url: r.url(), raw: b.length, gz: gzipSync(b, { level: 9 }).length }))));
   try {
-    await page.goto(server.url);
+    await page.goto(env.server.url);
     await page.waitForSelector('body.is-ready', { timeout: 15_000 });
     await page.waitForLoadState('networkidle');
     const files = await Promise.all(bodies);
