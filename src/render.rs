@@ -108,17 +108,27 @@ pub fn render_strip(width: u32, swatches: &[Swatch], options: &RenderOptions) ->
 /// The size of the image with its strip below it (`width` × `height` the
 /// image's), or the error [`render_composite`] would give.
 pub fn composite_size(width: u32, height: u32, swatches: &[Swatch], options: &RenderOptions) -> Result<(u32, u32)> {
+    composite_geometry(width, height, swatches, options).map(|(_, height)| (width, height))
+}
+
+/// The strip's geometry and the composite's height, checked.
+fn composite_geometry(
+    width: u32,
+    height: u32,
+    swatches: &[Swatch],
+    options: &RenderOptions,
+) -> Result<(StripGeometry, u32)> {
     let g = geometry_for(width, swatches, options)?;
     let height = height.checked_add(g.height).ok_or_else(|| Error::Limits("the composite is too tall".into()))?;
     check_pixels(width, height)?;
-    Ok((width, height))
+    Ok((g, height))
 }
 
 /// The image with its strip below it, as RGBA at the image's full resolution:
 /// the image's pixels, then those of [`render_strip`].
 pub fn render_composite(image: &Image, swatches: &[Swatch], options: &RenderOptions) -> Result<Image> {
-    let (width, height) = composite_size(image.width(), image.height(), swatches, options)?;
-    let g = geometry_for(width, swatches, options)?;
+    let width = image.width();
+    let (g, height) = composite_geometry(width, image.height(), swatches, options)?;
     let mut data = Vec::with_capacity(width as usize * height as usize * 4);
     match image.layout() {
         Layout::Rgba8 => data.extend_from_slice(image.data()),

@@ -180,25 +180,24 @@ fn parse_args(argv: Vec<String>) -> Result<Option<Args>, Failure> {
 fn decode_input(path: &str, limits: &Limits) -> Result<cinepal::Image, Failure> {
     let cannot = |e: std::io::Error| Failure(3, format!("cannot read {path:?}: {e}"));
     let file = if path == "-" { stdin_file() } else { Some(std::fs::File::open(path).map_err(cannot)?) };
-    if let Some(file) = file {
-        let meta = file.metadata().map_err(cannot)?;
-        if meta.is_dir() {
-            return Err(Failure(3, format!("cannot read {path:?}: it is a folder, not an image file")));
-        }
-        if meta.is_file() {
-            cinepal::decode::check_file_size(meta.len(), limits)?;
-            return Ok(cinepal::decode_stream(std::io::BufReader::new(file), limits)?);
-        }
-    }
-    // A pipe or a device: read into memory, at most one byte over the limit.
     let mut bytes = Vec::new();
     let cap = limits.max_file_bytes.saturating_add(1);
-    let read = if path == "-" {
-        std::io::stdin().lock().take(cap).read_to_end(&mut bytes)
-    } else {
-        std::fs::File::open(path).and_then(|f| f.take(cap).read_to_end(&mut bytes))
-    };
-    read.map_err(cannot)?;
+    match file {
+        Some(file) => {
+            let meta = file.metadata().map_err(cannot)?;
+            if meta.is_dir() {
+                return Err(Failure(3, format!("cannot read {path:?}: it is a folder, not an image file")));
+            }
+            if meta.is_file() {
+                cinepal::decode::check_file_size(meta.len(), limits)?;
+                return Ok(cinepal::decode_stream(std::io::BufReader::new(file), limits)?);
+            }
+            // A pipe or a device: read into memory, at most one byte over the limit.
+            file.take(cap).read_to_end(&mut bytes)
+        }
+        None => std::io::stdin().lock().take(cap).read_to_end(&mut bytes),
+    }
+    .map_err(cannot)?;
     Ok(cinepal::decode_vec(bytes, limits)?)
 }
 
