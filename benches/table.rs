@@ -25,7 +25,7 @@ use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
 use cinepal::color::{rgb8_to_oklab, Oklab};
-use cinepal::{decode, extract, quality, Image, Limits, Method, Options, Sampling, Space};
+use cinepal::{decode, extract, quality, ColorCount, Image, Limits, Method, Named, Options, Sampling, Space};
 
 // ---------------------------------------------------------------- memory
 
@@ -114,8 +114,8 @@ fn parse_args() -> Result<Args, String> {
         dir: Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/images"),
         reps: 5,
         e2e_reps: 5,
-        methods: Method::ALL.to_vec(),
-        spaces: Space::ALL.to_vec(),
+        methods: Method::all().to_vec(),
+        spaces: Space::all().to_vec(),
         colors: 10,
         markdown: false,
         e2e_only: false,
@@ -141,7 +141,7 @@ fn parse_args() -> Result<Args, String> {
             "--methods" => {
                 args.methods = value("--methods")?
                     .split(',')
-                    .map(|s| Method::parse(s).ok_or(format!("unknown method '{s}'")))
+                    .map(|s| Method::parse(s).map_err(|e| e.to_string()))
                     .collect::<Result<_, _>>()?
             }
             "--spaces" => {
@@ -428,13 +428,18 @@ fn main() {
         .methods
         .iter()
         .flat_map(|&method| args.spaces.iter().map(move |&space| (method, space)))
-        .map(|(method, space)| Options { colors: args.colors, method, space, ..Options::default() })
+        .map(|(method, space)| Options {
+            colors: ColorCount::try_from(args.colors).expect("1 to 64 colors"),
+            method,
+            space,
+            ..Options::default()
+        })
         .collect();
     let seed_configs: Vec<Options> = [Method::KMeans, Method::Complete]
         .into_iter()
         .filter(|m| args.methods.contains(m))
         .map(|method| Options {
-            colors: args.colors,
+            colors: ColorCount::try_from(args.colors).expect("1 to 64 colors"),
             method,
             space: Space::Rgb,
             sampling: Sampling::Seed,

@@ -4,7 +4,7 @@
 
 use std::time::Instant;
 
-use cinepal::{decode, extract, quality, Limits, Method, Options, Space};
+use cinepal::{decode, extract, quality, ColorCount, Limits, Method, Named, Options, Space};
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -19,7 +19,11 @@ fn main() {
     for p in paths {
         let img = decode(&std::fs::read(&p).expect("read"), &Limits::default()).expect("decode");
         let t = Instant::now();
-        let pal = extract(&img, &Options { colors: n, method, space, ..Options::default() }).expect("extract");
+        let pal = extract(
+            &img,
+            &Options { colors: ColorCount::try_from(n).expect("1 to 64 colors"), method, space, ..Options::default() },
+        )
+        .expect("extract");
         let secs = t.elapsed().as_secs_f64();
         let q = quality::measure(&img, &pal.swatches.iter().map(|s| s.rgb).collect::<Vec<_>>(), 128).expect("q");
         println!(

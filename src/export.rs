@@ -1,9 +1,139 @@
-//! A palette as text, JSON, CSS custom properties, a GIMP palette or an SVG
-//! strip. One source for the CLI and the page's downloads.
+//! A palette as text, JSON, CSS custom properties, a GIMP palette, an SVG
+//! strip or (rendered by [`crate::render`]) a PNG: one [`Format`] table for
+//! the CLI and the page's downloads.
 
 use std::fmt::Write;
 
+use serde::Serialize;
+
+use crate::choice::{serde_by_name, Choice, Named};
+use crate::error::{Error, Result};
 use crate::palette::Palette;
+
+/// An export format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Format {
+    /// One line a swatch: hex, RGB, share.
+    Text,
+    /// The palette object (the wasm API's, with the same field names).
+    Json,
+    /// Custom properties for a style sheet.
+    Css,
+    /// A GIMP palette.
+    Gpl,
+    /// The strip as SVG.
+    Svg,
+    /// The still with its strip below it, as PNG (rendered, not written as text).
+    Png,
+}
+
+impl Named for Format {
+    const WHAT: &'static str = "format";
+    const CHOICES: &'static [Choice<Format>] = &[
+        Choice { value: Format::Png, name: "png", aliases: &[], hint: "Image with strip (PNG)" },
+        Choice { value: Format::Json, name: "json", aliases: &[], hint: "JSON" },
+        Choice { value: Format::Css, name: "css", aliases: &[], hint: "CSS" },
+        Choice { value: Format::Gpl, name: "gpl", aliases: &["gimp"], hint: "GIMP .gpl" },
+        Choice { value: Format::Svg, name: "svg", aliases: &[], hint: "SVG strip" },
+        Choice { value: Format::Text, name: "text", aliases: &["txt"], hint: "Text" },
+    ];
+}
+
+serde_by_name!(Format);
+
+/// What a file of a format is called and served as.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct FormatSpec {
+    /// The file name extension, without the dot.
+    pub extension: &'static str,
+    /// The MIME type.
+    pub mime: &'static str,
+}
+
+/// Files are named after their image: `still.jpg` → `still-palette.json`.
+pub const FILE_SUFFIX: &str = "-palette";
+
+/// What a writer needs besides the palette.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExportContext {
+    /// The palette's name (the GIMP palette's `Name:`), usually the image's file stem.
+    pub name: String,
+    /// Swatch widths proportional to their shares (SVG).
+    pub proportional: bool,
+    /// Seconds the extraction took, written in the JSON when known.
+    pub seconds: Option<f64>,
+}
+
+impl Default for ExportContext {
+    fn default() -> ExportContext {
+        ExportContext { name: "cinepal".into(), proportional: false, seconds: None }
+    }
+}
+
+impl Format {
+    /// Extension and MIME type.
+    pub fn spec(self) -> FormatSpec {
+        let (extension, mime) = match self {
+            Format::Text => ("txt", "text/plain"),
+            Format::Json => ("json", "application/json"),
+            Format::Css => ("css", "text/css"),
+            Format::Gpl => ("gpl", "text/plain"),
+            Format::Svg => ("svg", "image/svg+xml"),
+            Format::Png => ("png", "image/png"),
+        };
+        FormatSpec { extension, mime }
+    }
+
+    /// Whether this format is a picture drawn by [`crate::render`], not text.
+    pub fn is_image(self) -> bool {
+        self == Format::Png
+    }
+
+    /// The file name for the palette of an image whose name without extension is `stem`.
+    pub fn file_name(self, stem: &str) -> String {
+        format!("{stem}{FILE_SUFFIX}.{}", self.spec().extension)
+    }
+
+    /// The palette as this format's text; an image format is an error.
+    pub fn write(self, p: &Palette, cx: &ExportContext) -> Result<String> {
+        Ok(match self {
+            Format::Text => to_text(p),
+            Format::Json => to_json(p, cx.seconds) + "\n",
+            Format::Css => to_css(p),
+            Format::Gpl => to_gpl(p, &cx.name),
+            Format::Svg => to_svg(p, p.width, cx.proportional),
+            Format::Png => {
+                return Err(Error::InvalidOption(
+                    "png is a picture of the still with its strip: render it (cinepal -o FILE.png)".into(),
+                ))
+            }
+        })
+    }
+}
+
+impl std::fmt::Display for Palette {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&to_text(self))
+    }
+}
+
+/// A palette with how long it took: the CLI's `--format json` object and the
+/// wasm API's `extract_palette` result.
+#[derive(Debug, Clone, Serialize)]
+pub struct Report<'a> {
+    /// The palette, its fields at the top level.
+    #[serde(flatten)]
+    pub palette: &'a Palette,
+    /// Seconds the extraction took (after decoding), to the microsecond.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seconds: Option<f64>,
+}
+
+/// The palette as one line of JSON ([`Report`]), with `seconds` when known.
+pub fn to_json(p: &Palette, seconds: Option<f64>) -> String {
+    let seconds = seconds.filter(|t| t.is_finite()).map(|t| (t * 1e6).round() / 1e6);
+    serde_json::to_string(&Report { palette: p, seconds }).expect("a palette serializes")
+}
 
 /// One line a swatch: hex, RGB and share in percent.
 pub fn to_text(p: &Palette) -> String {
@@ -12,68 +142,6 @@ pub fn to_text(p: &Palette) -> String {
         let [r, g, b] = c.rgb;
         let _ = writeln!(s, "{}  {r:3} {g:3} {b:3}  {:5.1}%", c.hex(), c.share * 100.0);
     }
-    s
-}
-
-fn json_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for ch in s.chars() {
-        match ch {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
-fn json_number(v: f64) -> String {
-    if v.is_finite() {
-        format!("{v}")
-    } else {
-        "null".into()
-    }
-}
-
-/// The JSON object of DESIGN.md (one line), with `seconds` when known.
-pub fn to_json(p: &Palette, seconds: Option<f64>) -> String {
-    let o = &p.options;
-    let mut s = format!(
-        "{{\"width\": {}, \"height\": {}, \"pixels\": {}, \"counted\": {}, \"method\": {}, \"space\": {}, \"sort\": {}, \"sample\": {}, \"seed\": {}, \"requested\": {}, \"count\": {}",
-        p.width,
-        p.height,
-        p.pixels,
-        p.counted,
-        json_string(o.method.name()),
-        json_string(o.space.name()),
-        json_string(&o.sort.name()),
-        json_string(o.sampling.name()),
-        o.seed,
-        p.requested,
-        p.swatches.len()
-    );
-    if let Some(t) = seconds {
-        let _ = write!(s, ", \"seconds\": {}", json_number((t * 1e6).round() / 1e6));
-    }
-    s.push_str(", \"colors\": [");
-    for (i, c) in p.swatches.iter().enumerate() {
-        let [r, g, b] = c.rgb;
-        if i > 0 {
-            s.push_str(", ");
-        }
-        let _ = write!(
-            s,
-            "{{\"hex\": {}, \"rgb\": [{r}, {g}, {b}], \"share\": {}}}",
-            json_string(&c.hex()),
-            json_number(c.share)
-        );
-    }
-    s.push_str("]}");
     s
 }
 

@@ -9,7 +9,7 @@
 
 use crate::error::{Error, Result};
 use crate::image::{Image, Layout};
-use crate::palette::Swatch;
+use crate::swatch::Swatch;
 
 /// The most pixels a composite or strip may have (twice the default image
 /// limit): the band is `⌊11·W/(10n+1)⌋` rows high, so a very wide image with
@@ -127,21 +127,49 @@ fn composite_geometry(
 /// The image with its strip below it, as RGBA at the image's full resolution:
 /// the image's pixels, then those of [`render_strip`].
 pub fn render_composite(image: &Image, swatches: &[Swatch], options: &RenderOptions) -> Result<Image> {
-    let width = image.width();
-    let (g, height) = composite_geometry(width, image.height(), swatches, options)?;
+    let (width, height) = composite_size(image.width(), image.height(), swatches, options)?;
     let mut data = Vec::with_capacity(width as usize * height as usize * 4);
-    match image.layout() {
-        Layout::Rgba8 => data.extend_from_slice(image.data()),
-        Layout::Rgb8 => {
-            for p in image.data().chunks_exact(3) {
-                data.extend_from_slice(&[p[0], p[1], p[2], 255]);
+    for_each_band(image, swatches, options, usize::MAX, |_, _, band| data.extend_from_slice(band))?;
+    Image::new(width, height, Layout::Rgba8, data)
+}
+
+/// Bands of rows of the composite at most this many bytes (plus a row) are
+/// handed on at a time: wasm never holds the whole composite (330 MB at 64
+/// megapixels) beside the image.
+pub const BAND_BYTES: usize = 4 << 20;
+
+/// Calls `f(y, rows, rgba)` for consecutive bands of the composite, top to
+/// bottom: the image's rows as RGBA, at most about `band_bytes` at a time,
+/// then the strip as one band. Returns the composite's size.
+pub fn for_each_band(
+    image: &Image,
+    swatches: &[Swatch],
+    options: &RenderOptions,
+    band_bytes: usize,
+    mut f: impl FnMut(u32, u32, &[u8]),
+) -> Result<(u32, u32)> {
+    let (w, h) = (image.width(), image.height());
+    let (g, height) = composite_geometry(w, h, swatches, options)?;
+    let row_bytes = w as usize * 4;
+    let rows_per_band = (band_bytes / row_bytes).clamp(1, h as usize);
+    let mut band = Vec::with_capacity(rows_per_band * row_bytes);
+    for y0 in (0..h as usize).step_by(rows_per_band) {
+        let rows = rows_per_band.min(h as usize - y0);
+        band.clear();
+        match image.layout() {
+            Layout::Rgba8 => band.extend_from_slice(&image.data()[y0 * row_bytes..(y0 + rows) * row_bytes]),
+            Layout::Rgb8 => {
+                let rgb = &image.data()[y0 * w as usize * 3..(y0 + rows) * w as usize * 3];
+                band.extend(rgb.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255]));
             }
         }
+        f(y0 as u32, rows as u32, &band);
     }
-    let band_start = data.len();
-    data.resize(width as usize * height as usize * 4, 0);
-    paint_band(&mut data[band_start..], width, &g, swatches, options);
-    Image::new(width, height, Layout::Rgba8, data)
+    drop(band);
+    let mut strip = vec![0u8; row_bytes * g.height as usize];
+    paint_band(&mut strip, w, &g, swatches, options);
+    f(h, g.height, &strip);
+    Ok((w, height))
 }
 
 fn paint_band(band: &mut [u8], width: u32, g: &StripGeometry, swatches: &[Swatch], options: &RenderOptions) {

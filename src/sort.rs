@@ -6,9 +6,10 @@
 
 use std::fmt;
 
+use crate::choice::{allowed, lookup, Choice};
 use crate::color::Oklab;
 use crate::error::{Error, Result};
-use crate::palette::Swatch;
+use crate::swatch::Swatch;
 
 /// Palettes up to this size get the exactly shortest `smooth` path
 /// (Held–Karp, O(2ⁿ·n²)); larger ones a 2-opt/Or-opt heuristic.
@@ -45,42 +46,50 @@ pub enum Sort {
 }
 
 impl Sort {
-    /// Every named order, in the order front ends list them.
-    pub const NAMED: [Sort; 10] = [
-        Sort::None,
-        Sort::Red,
-        Sort::Green,
-        Sort::Blue,
-        Sort::AlongColor,
-        Sort::DarkToLight,
-        Sort::Share,
-        Sort::Hue,
-        Sort::Lightness,
-        Sort::Smooth,
+    /// Every named order, in the order front ends list them (a manual order is not named).
+    pub const CHOICES: &'static [Choice<Sort>] = &[
+        Choice { value: Sort::None, name: "none", aliases: &[], hint: "as the clustering found them" },
+        Choice { value: Sort::Red, name: "red", aliases: &[], hint: "by red, ascending" },
+        Choice { value: Sort::Green, name: "green", aliases: &[], hint: "by green, ascending" },
+        Choice { value: Sort::Blue, name: "blue", aliases: &[], hint: "by blue, ascending" },
+        Choice {
+            value: Sort::AlongColor,
+            name: "along_color",
+            aliases: &[],
+            hint: "along the RGB channel that varies most",
+        },
+        Choice { value: Sort::DarkToLight, name: "dark_to_light", aliases: &[], hint: "by R+G+B, dark first" },
+        Choice { value: Sort::Share, name: "share", aliases: &[], hint: "largest share first" },
+        Choice { value: Sort::Hue, name: "hue", aliases: &[], hint: "around the color wheel, neutrals last" },
+        Choice { value: Sort::Lightness, name: "lightness", aliases: &[], hint: "by perceived lightness, dark first" },
+        Choice { value: Sort::Smooth, name: "smooth", aliases: &[], hint: "the smoothest path from color to color" },
     ];
+
+    /// Every named order.
+    pub fn named() -> Vec<Sort> {
+        Sort::CHOICES.iter().map(|c| c.value.clone()).collect()
+    }
 
     /// The canonical name (`manual` orders print as their permutation).
     pub fn name(&self) -> String {
         match self {
-            Sort::None => "none".into(),
-            Sort::Red => "red".into(),
-            Sort::Green => "green".into(),
-            Sort::Blue => "blue".into(),
-            Sort::AlongColor => "along_color".into(),
-            Sort::DarkToLight => "dark_to_light".into(),
-            Sort::Share => "share".into(),
-            Sort::Hue => "hue".into(),
-            Sort::Lightness => "lightness".into(),
-            Sort::Smooth => "smooth".into(),
             Sort::Manual(p) => p.iter().map(|i| i.to_string()).collect::<Vec<_>>().join(","),
+            named => Sort::CHOICES.iter().find(|c| c.value == *named).expect("every named order is listed").name.into(),
+        }
+    }
+
+    /// The one-line hint.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            Sort::Manual(_) => "your own order",
+            named => Sort::CHOICES.iter().find(|c| c.value == *named).expect("every named order is listed").hint,
         }
     }
 
     /// Parses a name (`-` and `_` alike, any case) or a comma-separated permutation.
     pub fn parse(s: &str) -> Result<Sort> {
-        let t = s.trim().to_ascii_lowercase().replace('-', "_");
-        if t.starts_with(|c: char| c.is_ascii_digit()) {
-            return t
+        if s.trim().starts_with(|c: char| c.is_ascii_digit()) {
+            return s
                 .split(',')
                 .map(|x| x.trim().parse::<usize>())
                 .collect::<std::result::Result<Vec<_>, _>>()
@@ -91,12 +100,41 @@ impl Sort {
                     ))
                 });
         }
-        Sort::NAMED.into_iter().find(|o| o.name() == t).ok_or_else(|| {
+        lookup(Sort::CHOICES, s).ok_or_else(|| {
             Error::InvalidOption(format!(
                 "unknown sort order {s:?}; allowed: {}, or a permutation such as 2,0,1",
-                Sort::NAMED.iter().map(Sort::name).collect::<Vec<_>>().join(", ")
+                allowed(Sort::CHOICES)
             ))
         })
+    }
+}
+
+impl std::str::FromStr for Sort {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Sort> {
+        Sort::parse(s)
+    }
+}
+
+impl serde::Serialize for Sort {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(&self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Sort {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Sort, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Sort;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "a sort order: {}, or a permutation such as \"2,0,1\"", allowed(Sort::CHOICES))
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> std::result::Result<Sort, E> {
+                Sort::parse(v).map_err(|e| E::custom(e.message()))
+            }
+        }
+        d.deserialize_str(V)
     }
 }
 
@@ -319,7 +357,7 @@ mod tests {
 
     #[test]
     fn names_round_trip_and_spellings_are_alike() {
-        for s in Sort::NAMED {
+        for s in Sort::named() {
             assert_eq!(Sort::parse(&s.name()).unwrap(), s);
         }
         assert_eq!(Sort::parse("dark-to-light").unwrap(), Sort::DarkToLight);

@@ -1,27 +1,26 @@
-//! The WebAssembly API (see docs/WASM_API.md): a thin layer over the core.
+//! The WebAssembly API (see docs/WASM_API.md): glue between JS and the core.
 //!
-//! Everything that crosses the boundary is plain JS data; every failure is a
-//! JS `Error` whose `name` is [`Error::kind`] and whose `message` is the
-//! core's sentence. Input is validated here, once, and handed to the core.
+//! Options go in as one object with the keys of [`defaults`] (the core's
+//! [`Options`], deserialized by serde); palettes come out as the core's
+//! [`Report`], the object the CLI prints with `--format json`. Every failure
+//! is a JS `Error` whose `name` is [`Error::kind`] and whose `message` is the
+//! core's sentence.
 
-use js_sys::{Array, Float32Array, Object, Reflect, Uint8Array, Uint8ClampedArray};
+use js_sys::{Float32Array, Object, Reflect, Uint8Array, Uint8ClampedArray};
+use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::Clamped;
+use web_sys::{ImageData, OffscreenCanvas, OffscreenCanvasRenderingContext2d};
 
 use crate::color;
 use crate::error::Error;
-use crate::export;
+use crate::export::{ExportContext, Format, Report};
 use crate::histogram::weighted_colors;
-use crate::image::{seed_stride, Image, Layout};
-use crate::palette::{
-    validate_colors, Options, Palette, Sampling, Space, DEFAULT_ALPHA_THRESHOLD, DEFAULT_COLORS, DEFAULT_SEED,
-    MAX_COLORS,
-};
-use crate::render::{composite_size, render_strip, strip_geometry, RenderOptions};
-use crate::sort::{validate_permutation, Sort};
-use crate::{Limits, Method};
-
-/// Seeds above this are returned as strings of digits (JS numbers are exact only up to 2⁵³ − 1).
-const MAX_SAFE_INTEGER: f64 = 9_007_199_254_740_991.0;
+use crate::image::Image;
+use crate::options::Options;
+use crate::palette::Palette;
+use crate::render::{composite_size, for_each_band, render_strip, RenderOptions, BAND_BYTES};
+use crate::{Catalogue, Named};
 
 #[wasm_bindgen]
 extern "C" {
@@ -44,6 +43,8 @@ fn report_panics() {
     });
 }
 
+type JsResult<T> = Result<T, JsValue>;
+
 /// A JS `Error` with `name` set to the error's kind.
 fn js_error(e: Error) -> JsValue {
     let err = js_sys::Error::new(e.message());
@@ -51,328 +52,195 @@ fn js_error(e: Error) -> JsValue {
     err.into()
 }
 
-fn invalid(message: String) -> JsValue {
+/// A value of a serde type from JS; `undefined` or `null` is its default.
+fn from_js<T: for<'de> Deserialize<'de> + Default>(v: &JsValue, what: &str) -> JsResult<T> {
+    if v.is_null_or_undefined() {
+        return Ok(T::default());
+    }
+    if !v.is_object() || js_sys::Array::is_array(v) {
+        return Err(js_error(Error::InvalidOption(format!("{what} must be an object such as {{colors: 8}}"))));
+    }
+    // serde-wasm-bindgen reads only the fields it knows, so unknown keys are refused here.
+    let fields = struct_fields::<T>();
+    for key in Object::keys(v.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()) {
+        if !fields.contains(&key.as_str()) {
+            let expected: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
+            return Err(js_error(Error::InvalidOption(format!(
+                "unknown field `{key}`, expected one of {}",
+                expected.join(", ")
+            ))));
+        }
+    }
+    serde_wasm_bindgen::from_value(v.clone()).map_err(invalid)
+}
+
+/// The serialized field names of a struct type (serde passes them to `deserialize_struct`).
+fn struct_fields<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
+    struct Fields<'a>(&'a mut &'static [&'static str]);
+    impl<'de> serde::Deserializer<'de> for Fields<'_> {
+        type Error = serde::de::value::Error;
+        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(serde::de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: serde::de::Visitor<'de>>(
+            self,
+            _: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            *self.0 = fields;
+            Err(serde::de::Error::custom("fields read"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
+            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
+        }
+    }
+    let mut fields: &'static [&'static str] = &[];
+    let _ = T::deserialize(Fields(&mut fields));
+    fields
+}
+
+/// A serde error (its message is the core's sentence) as an `invalid-option` error.
+fn invalid(e: serde_wasm_bindgen::Error) -> JsValue {
+    let v = JsValue::from(e);
+    let message = v.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| format!("{v:?}"));
     js_error(Error::InvalidOption(message))
 }
 
-type JsResult<T> = Result<T, JsValue>;
-
-fn set(obj: &Object, key: &str, value: impl Into<JsValue>) {
-    // Setting a data property on a fresh plain object cannot fail.
-    let _ = Reflect::set(obj, &JsValue::from_str(key), &value.into());
+/// A serde value as plain JS data (objects, not Maps).
+fn to_js(value: &impl Serialize) -> JsValue {
+    value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).expect("the core's types serialize")
 }
 
-fn get(obj: &JsValue, key: &str) -> JsValue {
-    if obj.is_object() {
-        Reflect::get(obj, &JsValue::from_str(key)).unwrap_or(JsValue::UNDEFINED)
-    } else {
-        JsValue::UNDEFINED
-    }
+fn report(palette: &Palette, ms: f64) -> JsValue {
+    to_js(&Report { palette, seconds: Some((ms * 1e3).round() / 1e6) })
 }
 
-fn absent(v: &JsValue) -> bool {
-    v.is_null_or_undefined()
-}
-
-/// The `options?` argument: nothing, or an object.
-fn options_object(options: &JsValue) -> JsResult<JsValue> {
-    if absent(options) || options.is_object() {
-        Ok(options.clone())
-    } else {
-        Err(invalid(format!("options must be an object such as {{space: \"oklab\"}}, got {}", describe(options))))
-    }
-}
-
-/// A short rendering of a JS value for messages.
-fn describe(v: &JsValue) -> String {
-    if let Some(s) = v.as_string() {
-        format!("{s:?}")
-    } else if let Some(n) = v.as_f64() {
-        format!("{n}")
-    } else if v.is_undefined() {
-        "nothing".into()
-    } else if v.is_null() {
-        "null".into()
-    } else if Array::is_array(v) {
-        "an array".into()
-    } else {
-        format!("a value of type {}", v.js_typeof().as_string().unwrap_or_default())
-    }
-}
-
-/// A whole number in `lo..=hi`, or `what` explains what is allowed.
-fn whole_number(v: &JsValue, lo: f64, hi: f64, what: &str) -> JsResult<u64> {
-    match v.as_f64() {
-        Some(n) if n.fract() == 0.0 && (lo..=hi).contains(&n) => Ok(n as u64),
-        _ => Err(invalid(format!("{what}, got {}", describe(v)))),
-    }
-}
-
-fn string_option<T>(v: &JsValue, what: &str, default: T, parse: impl Fn(&str) -> crate::Result<T>) -> JsResult<T> {
-    if absent(v) {
-        return Ok(default);
-    }
-    match v.as_string() {
-        Some(s) => parse(&s).map_err(js_error),
-        None => Err(invalid(format!("{what} must be a string, got {}", describe(v)))),
-    }
-}
-
-fn parse_colors(n: f64) -> JsResult<usize> {
-    if n.fract() == 0.0 && n >= 0.0 && n <= MAX_COLORS as f64 {
-        validate_colors(n as usize).map_err(js_error)?;
-        Ok(n as usize)
-    } else {
-        Err(invalid(format!("the number of colors must be a whole number from 1 to {MAX_COLORS}, got {n}")))
-    }
-}
-
-fn parse_method(v: &JsValue) -> JsResult<Method> {
-    string_option(v, "method", Method::KMeans, |s| {
-        Method::parse(s).ok_or_else(|| {
-            Error::InvalidOption(format!(
-                "unknown method {s:?}; allowed: kmeans, ward, complete, average, single (or agglomerative-<linkage>, k-means)"
-            ))
-        })
-    })
-}
-
-fn parse_seed(v: &JsValue) -> JsResult<u64> {
-    const ALLOWED: &str = "seed must be a whole number from 0 to 18446744073709551615 (a string of digits above 2^53)";
-    if absent(v) {
-        return Ok(DEFAULT_SEED);
-    }
-    let digits = if v.is_bigint() {
-        js_sys::BigInt::from(v.clone()).to_string(10).ok().map(String::from)
-    } else {
-        v.as_string()
-    };
-    match digits {
-        Some(s) => s.trim().parse().map_err(|_| invalid(format!("{ALLOWED}, got {}", describe(v)))),
-        None => whole_number(v, 0.0, MAX_SAFE_INTEGER, ALLOWED),
-    }
-}
-
-fn parse_max_pixels(v: &JsValue) -> JsResult<Limits> {
-    let mut limits = Limits::default();
-    if !absent(v) {
-        limits.max_pixels = whole_number(v, 1.0, MAX_SAFE_INTEGER, "maxPixels must be a positive whole number")?;
-    }
-    Ok(limits)
-}
-
-/// The extraction options from the positional arguments and the options object.
-fn parse_options(n: f64, method: &JsValue, sort: &JsValue, options: &JsValue) -> JsResult<Options> {
-    let o = options_object(options)?;
-    let alpha = get(&o, "alphaThreshold");
-    Ok(Options {
-        colors: parse_colors(n)?,
-        method: parse_method(method)?,
-        sort: string_option(sort, "sort", Sort::None, Sort::parse)?,
-        space: string_option(&get(&o, "space"), "space", Space::Oklab, Space::parse)?,
-        seed: parse_seed(&get(&o, "seed"))?,
-        alpha_threshold: if absent(&alpha) {
-            DEFAULT_ALPHA_THRESHOLD
-        } else {
-            whole_number(&alpha, 0.0, 255.0, "alphaThreshold must be a whole number from 0 to 255")? as u8
-        },
-        sampling: string_option(&get(&o, "sample"), "sample", Sampling::All, Sampling::parse)?,
-    })
-}
-
-/// Bytes from a `Uint8Array` (or an `ArrayBuffer`), copied into wasm memory
-/// unless they are over the file-size limit.
-fn bytes_of(v: &JsValue, limits: &Limits) -> JsResult<Vec<u8>> {
-    let copy = |a: &Uint8Array| {
-        crate::decode::check_file_size(a.length() as u64, limits).map_err(js_error)?;
-        Ok(a.to_vec())
-    };
-    if let Some(a) = v.dyn_ref::<Uint8Array>() {
-        copy(a)
-    } else if v.is_instance_of::<js_sys::ArrayBuffer>() {
-        copy(&Uint8Array::new(v))
-    } else {
-        Err(js_error(Error::InvalidInput(format!(
-            "the image must be given as a Uint8Array of the file's bytes, got {}",
-            describe(v)
-        ))))
-    }
-}
-
-fn decode_timed(bytes: &JsValue, limits: &Limits) -> JsResult<(Image, f64)> {
-    let bytes = bytes_of(bytes, limits)?;
-    let t0 = performance_now();
-    let image = crate::decode_vec(bytes, limits).map_err(js_error)?;
-    Ok((image, performance_now() - t0))
-}
-
-fn extract_timed(image: &Image, options: &Options) -> JsResult<(Palette, f64)> {
-    let t0 = performance_now();
-    let palette = crate::extract(image, options).map_err(js_error)?;
-    Ok((palette, performance_now() - t0))
-}
-
-fn number_array(values: impl IntoIterator<Item = f64>) -> Array {
-    values.into_iter().map(JsValue::from_f64).collect()
-}
-
-fn seed_value(seed: u64) -> JsValue {
-    if seed as f64 <= MAX_SAFE_INTEGER {
-        JsValue::from_f64(seed as f64)
-    } else {
-        JsValue::from_str(&seed.to_string())
-    }
-}
-
-/// The palette object of docs/WASM_API.md.
-fn palette_object(p: &Palette, decode_ms: f64, extract_ms: f64) -> JsValue {
-    let o = Object::new();
-    set(&o, "width", p.width);
-    set(&o, "height", p.height);
-    set(&o, "pixels", p.pixels as f64);
-    set(&o, "counted", p.counted as f64);
-    set(&o, "requested", p.requested as u32);
-    set(&o, "count", p.swatches.len() as u32);
-    set(&o, "method", p.options.method.name());
-    set(&o, "space", p.options.space.name());
-    set(&o, "sort", p.options.sort.name());
-    set(&o, "sample", p.options.sampling.name());
-    set(&o, "seed", seed_value(p.options.seed));
-    let colors: Array = p
-        .swatches
-        .iter()
-        .map(|s| {
-            let c = Object::new();
-            let lab = s.oklab();
-            set(&c, "hex", s.hex());
-            set(&c, "rgb", number_array(s.rgb.map(f64::from)));
-            set(&c, "share", s.share);
-            set(&c, "oklab", number_array([lab.l, lab.a, lab.b]));
-            JsValue::from(c)
-        })
-        .collect();
-    set(&o, "colors", colors);
-    let t = Object::new();
-    set(&t, "decodeMs", decode_ms);
-    set(&t, "extractMs", extract_ms);
-    set(&o, "timings", t);
-    o.into()
-}
-
-fn named_list<T>(
-    items: impl IntoIterator<Item = T>,
-    name: impl Fn(&T) -> String,
-    hint: impl Fn(&T) -> &'static str,
-) -> Array {
-    items
-        .into_iter()
-        .map(|item| {
-            let o = Object::new();
-            set(&o, "name", name(&item));
-            set(&o, "hint", hint(&item));
-            JsValue::from(o)
-        })
-        .collect()
-}
-
-fn method_hint(m: &Method) -> &'static str {
-    match m {
-        Method::KMeans => "fast; colors that cover the most area",
-        Method::Ward => "even, compact groups of similar colors",
-        Method::Complete => "keeps small vivid accents",
-        Method::Average => "between ward and complete",
-        Method::Single => "follows gradients; isolates the most distinct colors",
-    }
-}
-
-fn sort_hint(s: &Sort) -> &'static str {
-    match s {
-        Sort::None => "as the clustering found them",
-        Sort::Red => "by red, ascending",
-        Sort::Green => "by green, ascending",
-        Sort::Blue => "by blue, ascending",
-        Sort::AlongColor => "along the RGB channel that varies most",
-        Sort::DarkToLight => "by R+G+B, dark first",
-        Sort::Share => "largest share first",
-        Sort::Hue => "around the color wheel, neutrals last",
-        Sort::Lightness => "by perceived lightness, dark first",
-        Sort::Smooth => "the smoothest path from color to color",
-        Sort::Manual(_) => "your own order",
-    }
-}
-
-fn space_hint(s: &Space) -> &'static str {
-    match s {
-        Space::Oklab => "perceptual: distances follow what the eye sees",
-        Space::Rgb => "sRGB, as the 2022 notebook clustered",
-    }
-}
-
-fn sampling_hint(s: &Sampling) -> &'static str {
-    match s {
-        Sampling::All => "every pixel counts",
-        Sampling::Seed => "every s-th pixel, as the 2022 notebook",
-    }
-}
-
-/// The defaults and the choices of every option: the single source of truth for the page's controls.
+/// The defaults and the choices of every option (the core's [`Catalogue`]).
 #[wasm_bindgen]
 pub fn defaults() -> JsValue {
     report_panics();
-    let o = Object::new();
-    set(&o, "version", env!("CARGO_PKG_VERSION"));
-    set(&o, "colors", DEFAULT_COLORS as u32);
-    set(&o, "maxColors", MAX_COLORS as u32);
-    set(&o, "method", Method::KMeans.name());
-    set(&o, "sort", Sort::None.name());
-    set(&o, "space", Space::Oklab.name());
-    set(&o, "seed", seed_value(DEFAULT_SEED));
-    set(&o, "alphaThreshold", DEFAULT_ALPHA_THRESHOLD);
-    set(&o, "sample", Sampling::All.name());
-    set(&o, "maxPixels", Limits::default().max_pixels as f64);
-    set(&o, "maxFileBytes", Limits::default().max_file_bytes as f64);
-    set(&o, "methods", named_list(Method::ALL, |m| m.name().into(), method_hint));
-    set(&o, "sorts", named_list(Sort::NAMED, Sort::name, sort_hint));
-    set(&o, "spaces", named_list(Space::ALL, |s| s.name().into(), space_hint));
-    set(&o, "samples", named_list([Sampling::All, Sampling::Seed], |s| s.name().into(), sampling_hint));
-    let formats: Array = ["json", "css", "gpl", "svg", "text"].iter().map(|f| JsValue::from_str(f)).collect();
-    set(&o, "formats", formats);
-    o.into()
+    to_js(&Catalogue::get())
 }
 
-/// Decodes `bytes` (a `Uint8Array`) and extracts its palette of `n` colors.
+/// A fresh random seed (from the browser's `crypto.getRandomValues`), as the
+/// options take it: a number, or a string of digits above 2⁵³ − 1.
+#[wasm_bindgen(js_name = newSeed)]
+pub fn new_seed() -> JsResult<JsValue> {
+    let seed = getrandom::u64().map_err(|e| js_error(Error::InvalidInput(format!("no random numbers: {e}"))))?;
+    Ok(to_js(&serde_json::to_value(Options { seed, ..Options::default() }).expect("options serialize")["seed"]))
+}
+
+/// Decodes `bytes` (a `Uint8Array` or `ArrayBuffer`) and extracts its palette:
+/// `n`, `method` and `sort` (each may be `undefined`) over the `options` object.
 #[wasm_bindgen]
 pub fn extract_palette(
     bytes: &JsValue,
-    n: f64,
+    n: &JsValue,
     method: &JsValue,
     sort: &JsValue,
     options: &JsValue,
 ) -> JsResult<JsValue> {
     report_panics();
-    let opts = parse_options(n, method, sort, options)?;
-    let limits = parse_max_pixels(&get(&options_object(options)?, "maxPixels"))?;
-    let (image, decode_ms) = decode_timed(bytes, &limits)?;
-    let (palette, extract_ms) = extract_timed(&image, &opts)?;
-    Ok(palette_object(&palette, decode_ms, extract_ms))
+    // The positional arguments are the options' `colors`, `method` and `sort`.
+    let merged = Object::new();
+    if !options.is_null_or_undefined() {
+        from_js::<Options>(options, "options")?;
+        Object::assign(&merged, options.unchecked_ref());
+    }
+    for (key, v) in [("colors", n), ("method", method), ("sort", sort)] {
+        if !v.is_undefined() {
+            // Setting a data property on a fresh plain object cannot fail.
+            let _ = Reflect::set(&merged, &key.into(), v);
+        }
+    }
+    let opts: Options = from_js(&merged, "options")?;
+    let still = Still::decode(bytes, &opts)?;
+    let t0 = performance_now();
+    let palette = crate::extract(&still.image, &opts).map_err(js_error)?;
+    Ok(report(&palette, performance_now() - t0))
 }
 
-/// A decoded image that is extracted, reordered and rendered many times.
+/// How the composite is drawn: `{strip, proportional}`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RenderRequest {
+    /// The strip alone, without the image.
+    #[serde(default)]
+    strip: bool,
+    /// Swatch widths proportional to their shares.
+    #[serde(default)]
+    proportional: bool,
+}
+
+impl RenderRequest {
+    fn options(&self) -> RenderOptions {
+        RenderOptions { proportional: self.proportional, ..RenderOptions::default() }
+    }
+}
+
+/// What an export needs besides the format: `{name, proportional}`.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ExportRequest {
+    #[serde(default)]
+    name: Option<String>,
+    #[serde(default)]
+    proportional: bool,
+}
+
+/// What was drawn into a canvas.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Drawn {
+    width: u32,
+    height: u32,
+    strip_only: bool,
+    ms: f64,
+}
+
+/// A decoded image and its palette: extracted, reordered, drawn and exported many times.
 #[wasm_bindgen]
 pub struct Still {
     image: Image,
     decode_ms: f64,
+    /// The current palette (in its current order) and how long its extraction took.
     current: Option<(Palette, f64)>,
+}
+
+impl Still {
+    fn decode(bytes: &JsValue, options: &Options) -> JsResult<Still> {
+        let limits = options.limits();
+        let array = if let Some(a) = bytes.dyn_ref::<Uint8Array>() {
+            a.clone()
+        } else if bytes.is_instance_of::<js_sys::ArrayBuffer>() {
+            Uint8Array::new(bytes)
+        } else {
+            return Err(js_error(Error::InvalidInput(
+                "the image must be given as a Uint8Array of the file's bytes".into(),
+            )));
+        };
+        crate::decode::check_file_size(array.length() as u64, &limits).map_err(js_error)?;
+        let t0 = performance_now();
+        let image = crate::decode_vec(array.to_vec(), &limits).map_err(js_error)?;
+        Ok(Still { image, decode_ms: performance_now() - t0, current: None })
+    }
+
+    fn current(&self) -> JsResult<&(Palette, f64)> {
+        self.current
+            .as_ref()
+            .ok_or_else(|| js_error(Error::InvalidOption("there is no palette yet: call extract first".into())))
+    }
 }
 
 #[wasm_bindgen]
 impl Still {
-    /// Decodes `bytes` (a `Uint8Array`), refusing images over `maxPixels` pixels.
+    /// Decodes `bytes` (a `Uint8Array`), refusing images over `options.maxPixels` pixels.
     #[wasm_bindgen(constructor)]
-    pub fn new(bytes: &JsValue, max_pixels: &JsValue) -> JsResult<Still> {
+    pub fn new(bytes: &JsValue, options: &JsValue) -> JsResult<Still> {
         report_panics();
-        let (image, decode_ms) = decode_timed(bytes, &parse_max_pixels(max_pixels)?)?;
-        Ok(Still { image, decode_ms, current: None })
+        Still::decode(bytes, &from_js(options, "options")?)
     }
 
     /// Width in pixels, after EXIF orientation.
@@ -393,109 +261,136 @@ impl Still {
         self.decode_ms
     }
 
-    /// Extracts a palette of `n` colors; it becomes the current palette.
-    pub fn extract(&mut self, n: f64, method: &JsValue, sort: &JsValue, options: &JsValue) -> JsResult<JsValue> {
-        let opts = parse_options(n, method, sort, options)?;
-        let (palette, extract_ms) = extract_timed(&self.image, &opts)?;
-        let out = palette_object(&palette, 0.0, extract_ms);
-        self.current = Some((palette, extract_ms));
+    /// Extracts the palette for `options` (the keys of `defaults()`); it becomes the current palette.
+    pub fn extract(&mut self, options: &JsValue) -> JsResult<JsValue> {
+        let opts: Options = from_js(options, "options")?;
+        let t0 = performance_now();
+        let palette = crate::extract(&self.image, &opts).map_err(js_error)?;
+        let ms = performance_now() - t0;
+        let out = report(&palette, ms);
+        self.current = Some((palette, ms));
         Ok(out)
     }
 
-    /// The current palette in the order `order` (indices into its current colors); it becomes the current palette.
+    /// The palette `options` would give, without replacing the current one (to compare methods).
+    pub fn preview(&self, options: &JsValue) -> JsResult<JsValue> {
+        let opts: Options = from_js(options, "options")?;
+        let t0 = performance_now();
+        let palette = crate::extract(&self.image, &opts).map_err(js_error)?;
+        Ok(report(&palette, performance_now() - t0))
+    }
+
+    /// The current palette.
+    pub fn palette(&self) -> JsResult<JsValue> {
+        let (palette, ms) = self.current()?;
+        Ok(report(palette, *ms))
+    }
+
+    /// The current palette in the order `order`: indices into its colors as
+    /// they are shown now. It becomes the current palette.
     pub fn reorder(&mut self, order: &JsValue) -> JsResult<JsValue> {
-        let (palette, extract_ms) = self.current()?;
-        let n = palette.swatches.len();
-        let order = index_list(order, n)?;
-        validate_permutation(&order, n).map_err(js_error)?;
-        // `palette.order[i]` is the clustering's index of the swatch shown at i.
-        let manual: Vec<usize> = order.iter().map(|&i| palette.order[i]).collect();
-        let reordered = palette.resorted(&Sort::Manual(manual)).map_err(js_error)?;
-        let out = palette_object(&reordered, 0.0, extract_ms);
-        self.current = Some((reordered, extract_ms));
+        let shown: Vec<usize> =
+            serde_wasm_bindgen::from_value(order.clone()).map_err(|_: serde_wasm_bindgen::Error| {
+                js_error(Error::InvalidOption("order must be an array of indices such as [2, 0, 1]".into()))
+            })?;
+        let (palette, ms) = self.current()?;
+        let reordered = (palette.reordered(&shown).map_err(js_error)?, *ms);
+        let out = report(&reordered.0, reordered.1);
+        self.current = Some(reordered);
         Ok(out)
+    }
+
+    /// `{width, height}` of what [`Still::render`] and [`Still::draw`] give for `options`.
+    #[wasm_bindgen(js_name = compositeSize)]
+    pub fn composite_size(&self, options: &JsValue) -> JsResult<JsValue> {
+        let request: RenderRequest = from_js(options, "render options")?;
+        let (palette, _) = self.current()?;
+        let (w, h) = composite_size(self.image.width(), self.image.height(), &palette.swatches, &request.options())
+            .map_err(js_error)?;
+        let strip_height = h - self.image.height();
+        Ok(to_js(&serde_json::json!({"width": w, "height": if request.strip { strip_height } else { h }})))
     }
 
     /// RGBA pixels of the image with the current palette's strip below it
     /// (`{strip: true}`: the strip alone; `{proportional: true}`: widths by share).
     pub fn render(&self, options: &JsValue) -> JsResult<Uint8ClampedArray> {
+        let request: RenderRequest = from_js(options, "render options")?;
         let (palette, _) = self.current()?;
-        let (strip_only, ro) = render_options(options)?;
-        let (w, h) = (self.image.width(), self.image.height());
-        let strip = render_strip(w, &palette.swatches, &ro).map_err(js_error)?;
-        if strip_only {
+        if request.strip {
+            let strip = render_strip(self.image.width(), &palette.swatches, &request.options()).map_err(js_error)?;
             return Ok(Uint8ClampedArray::from(strip.data()));
         }
-        // The composite is the image's pixels, then the strip's: written into
-        // the JS array a band of rows at a time, so that wasm memory never
-        // holds the whole composite (330 MB at 64 megapixels) beside the image.
-        let (cw, ch) = composite_size(w, h, &palette.swatches, &ro).map_err(js_error)?;
-        let out = Uint8ClampedArray::new_with_length(cw * ch * 4);
-        let row_bytes = w as usize * 4;
-        let rows_per_band = (4 << 20) / row_bytes.max(1) + 1;
-        let mut band = Vec::with_capacity(rows_per_band.min(h as usize) * row_bytes);
-        for y0 in (0..h as usize).step_by(rows_per_band) {
-            let rows = rows_per_band.min(h as usize - y0);
-            band.clear();
-            match self.image.layout() {
-                Layout::Rgba8 => band.extend_from_slice(&self.image.data()[y0 * row_bytes..(y0 + rows) * row_bytes]),
-                Layout::Rgb8 => {
-                    let rgb = &self.image.data()[y0 * w as usize * 3..(y0 + rows) * w as usize * 3];
-                    band.extend(rgb.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255]));
-                }
-            }
-            let start = (y0 * row_bytes) as u32;
-            out.subarray(start, start + band.len() as u32).copy_from(&band);
-        }
-        let start = h * w * 4;
-        out.subarray(start, start + strip.data().len() as u32).copy_from(strip.data());
+        let (w, h) = composite_size(self.image.width(), self.image.height(), &palette.swatches, &request.options())
+            .map_err(js_error)?;
+        let out = Uint8ClampedArray::new_with_length(w * h * 4);
+        for_each_band(&self.image, &palette.swatches, &request.options(), BAND_BYTES, |y, _, band| {
+            let start = y * w * 4;
+            out.subarray(start, start + band.len() as u32).copy_from(band);
+        })
+        .map_err(js_error)?;
         Ok(out)
     }
 
-    /// The height of what [`Still::render`] returns for the same options.
-    #[wasm_bindgen(js_name = compositeHeight)]
-    pub fn composite_height(&self, options: &JsValue) -> JsResult<u32> {
+    /// Draws the composite into `canvas` (an `OffscreenCanvas`, sized to fit),
+    /// a band of rows at a time. With `{strip: true}` only the strip is drawn
+    /// when the canvas already holds this image at this size.
+    pub fn draw(&self, canvas: &OffscreenCanvas, options: &JsValue) -> JsResult<JsValue> {
+        let request: RenderRequest = from_js(options, "render options")?;
         let (palette, _) = self.current()?;
-        let (strip, ro) = render_options(options)?;
-        let shares: Vec<f64> = palette.swatches.iter().map(|s| s.share).collect();
-        let band = strip_geometry(self.image.width(), &shares, ro.proportional).height;
-        Ok(if strip { band } else { self.image.height().saturating_add(band) })
+        let t0 = performance_now();
+        let ro = request.options();
+        let (w, h) =
+            composite_size(self.image.width(), self.image.height(), &palette.swatches, &ro).map_err(js_error)?;
+        let strip_only = request.strip && canvas.width() == w && canvas.height() == h;
+        if canvas.width() != w || canvas.height() != h {
+            canvas.set_width(w);
+            canvas.set_height(h);
+        }
+        let ctx: OffscreenCanvasRenderingContext2d = canvas
+            .get_context("2d")?
+            .ok_or_else(|| js_error(Error::InvalidInput("the canvas has no 2-D context".into())))?
+            .dyn_into()?;
+        let mut result = Ok(());
+        let put = |y: u32, rows: u32, band: &[u8]| {
+            if result.is_ok() && (!strip_only || y >= self.image.height()) {
+                result = ImageData::new_with_u8_clamped_array_and_sh(Clamped(band), w, rows)
+                    .and_then(|data| ctx.put_image_data(&data, 0.0, y as f64));
+            }
+        };
+        if strip_only {
+            let strip = render_strip(w, &palette.swatches, &ro).map_err(js_error)?;
+            let mut put = put;
+            put(self.image.height(), strip.height(), strip.data());
+        } else {
+            for_each_band(&self.image, &palette.swatches, &ro, BAND_BYTES, put).map_err(js_error)?;
+        }
+        result?;
+        Ok(to_js(&Drawn { width: w, height: h, strip_only, ms: performance_now() - t0 }))
     }
 
-    /// The current palette as `json`, `css`, `gpl`, `svg` or `text`, as the CLI writes it
-    /// (`options`: `{name}` for the GIMP palette's name, `{proportional}` for the SVG).
+    /// The current palette as `format` (a name from `defaults().formats`), as
+    /// the CLI writes it; `options`: `{name}` for the GIMP palette's name,
+    /// `{proportional}` for the SVG.
     pub fn export(&self, format: &JsValue, options: &JsValue) -> JsResult<String> {
-        let (palette, extract_ms) = self.current()?;
-        let o = options_object(options)?;
         let format = format.as_string().unwrap_or_default();
-        Ok(match format.trim().to_ascii_lowercase().as_str() {
-            "json" => export::to_json(palette, Some(extract_ms / 1000.0)),
-            "css" => export::to_css(palette),
-            "gpl" => export::to_gpl(palette, &get(&o, "name").as_string().unwrap_or_else(|| "cinepal".into())),
-            "svg" => export::to_svg(palette, self.image.width(), get(&o, "proportional").is_truthy()),
-            "text" => export::to_text(palette),
-            _ => {
-                return Err(invalid(format!(
-                    "unknown export format {}; allowed: json, css, gpl, svg, text",
-                    describe(&JsValue::from_str(&format))
-                )))
-            }
-        })
+        let format = Format::parse(&format).map_err(js_error)?;
+        let request: ExportRequest = from_js(options, "export options")?;
+        let (palette, ms) = self.current()?;
+        let cx = ExportContext {
+            name: request.name.unwrap_or_else(|| ExportContext::default().name),
+            proportional: request.proportional,
+            seconds: Some(ms / 1e3),
+        };
+        format.write(palette, &cx).map_err(js_error)
     }
 
     /// The image's weighted colors (grid cells of exact means) for a 3-D scatter:
     /// `{rgb: Uint8Array, oklab: Float32Array, weight: Float32Array}`, three values an entry for the first two.
     pub fn colors(&self) -> JsResult<JsValue> {
-        let (alpha, sampling) = match &self.current {
-            Some((p, _)) => (p.options.alpha_threshold, p.options.sampling),
-            None => (DEFAULT_ALPHA_THRESHOLD, Sampling::All),
-        };
-        let stride = match sampling {
-            Sampling::All => 1,
-            Sampling::Seed => seed_stride(self.image.width(), self.image.height()),
-        };
+        let options = self.current.as_ref().map(|(p, _)| p.options.clone()).unwrap_or_default();
+        let stride = options.sampling.stride(self.image.width(), self.image.height());
         // want = 0: always the grid's cells, never the exact-colors pass.
-        let wc = weighted_colors(&self.image, stride, alpha, 0).map_err(js_error)?;
+        let wc = weighted_colors(&self.image, stride, options.alpha_threshold, 0).map_err(js_error)?;
         let mut rgb = Vec::with_capacity(wc.len() * 3);
         let mut lab = Vec::with_capacity(wc.len() * 3);
         for c in &wc.colors {
@@ -505,36 +400,10 @@ impl Still {
         }
         let weight: Vec<f32> = wc.weights.iter().map(|&w| w as f32).collect();
         let o = Object::new();
-        set(&o, "rgb", Uint8Array::from(&rgb[..]));
-        set(&o, "oklab", Float32Array::from(&lab[..]));
-        set(&o, "weight", Float32Array::from(&weight[..]));
+        // Setting data properties on a fresh plain object cannot fail.
+        let _ = Reflect::set(&o, &"rgb".into(), &Uint8Array::from(&rgb[..]));
+        let _ = Reflect::set(&o, &"oklab".into(), &Float32Array::from(&lab[..]));
+        let _ = Reflect::set(&o, &"weight".into(), &Float32Array::from(&weight[..]));
         Ok(o.into())
     }
-}
-
-impl Still {
-    fn current(&self) -> JsResult<(&Palette, f64)> {
-        self.current
-            .as_ref()
-            .map(|(p, ms)| (p, *ms))
-            .ok_or_else(|| invalid("there is no palette yet: call extract first".into()))
-    }
-}
-
-/// `order` as indices: an array of whole numbers below `n`.
-fn index_list(order: &JsValue, n: usize) -> JsResult<Vec<usize>> {
-    let allowed = || format!("order must be an array listing each index from 0 to {} once", n.saturating_sub(1));
-    if !Array::is_array(order) {
-        return Err(invalid(format!("{}, got {}", allowed(), describe(order))));
-    }
-    Array::from(order)
-        .iter()
-        .map(|v| whole_number(&v, 0.0, n.saturating_sub(1) as f64, &allowed()).map(|i| i as usize))
-        .collect()
-}
-
-fn render_options(options: &JsValue) -> JsResult<(bool, RenderOptions)> {
-    let o = options_object(options)?;
-    let ro = RenderOptions { proportional: get(&o, "proportional").is_truthy(), ..RenderOptions::default() };
-    Ok((get(&o, "strip").is_truthy(), ro))
 }

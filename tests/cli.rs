@@ -572,7 +572,9 @@ fn every_error_exits_with_its_documented_code_and_one_line() {
         ("max pixels 0", vec![g, "--max-pixels", "0"], 2),
         ("strip without -o", vec![g, "--strip"], 2),
         ("no image given", vec!["-n", "5"], 2),
-        ("two images", vec![g, g], 2),
+        ("-o with two images", vec![g, g, "-o", "x.png"], 2),
+        ("gpl for two images on stdout", vec![g, g, "--format", "gpl"], 2),
+        ("stdin twice", vec!["-", "-"], 2),
         ("unknown flag", vec![g, "--frobnicate"], 2),
         ("missing file", vec![&missing], 3),
         ("a folder", vec![&folder], 3),
@@ -597,4 +599,113 @@ fn every_error_exits_with_its_documented_code_and_one_line() {
     assert_fails("text on stdin", &run_with(&["-"], Some(b"not an image at all")), 4);
     // "GIF89a" then " b" and "ut" read as a logical screen of 25120x29813: refused by the limits.
     assert_fails("a GIF header alone", &run_with(&["-"], Some(b"GIF89a but not really")), 5);
+}
+
+// ---------------------------------------------------------------- several images
+
+/// Three distinct images and what one run on each prints.
+fn three_images(dir: &Path) -> Vec<String> {
+    [(48, 32), (40, 40), (64, 24)]
+        .iter()
+        .enumerate()
+        .map(|(i, &(w, h))| write(dir, &format!("still-{i}.png"), &noisy_quadrants_png(w, h)))
+        .collect()
+}
+
+#[test]
+fn several_images_print_json_lines_in_the_order_given() {
+    let dir = scratch("several-json");
+    let inputs = three_images(&dir);
+    let mut args: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    args.extend(["-n", "4", "--format", "json", "--jobs", "3"]);
+    let out = ok(&args).stdout;
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    for (line, input) in lines.iter().zip(&inputs) {
+        let j = parse_json(line);
+        assert_eq!(j.get("file").str(), input);
+        // The same palette as a run on that image alone.
+        let alone = parse_json(&ok(&[input, "-n", "4", "--format", "json"]).stdout);
+        assert_eq!(json_colors(&j), json_colors(&alone), "{input}");
+        assert_eq!(j.get("width").num(), alone.get("width").num());
+    }
+}
+
+#[test]
+fn a_missing_image_among_several_costs_one_line_and_the_others_go_on() {
+    let dir = scratch("several-missing");
+    let inputs = three_images(&dir);
+    let missing = dir.join("gone.png").to_str().unwrap().to_string();
+    let text = write(&dir, "notes.png", b"plain text\n");
+    let r = run(&[&inputs[0], &missing, &inputs[1], &text, &inputs[2], "-n", "3", "--format", "json"]);
+    assert_eq!(r.code, 3, "the first failure's status (missing file): {r:?}");
+    let files: Vec<String> = r.stdout.lines().map(|l| parse_json(l).get("file").str().to_string()).collect();
+    assert_eq!(files, inputs, "every readable image, in order");
+    let errors: Vec<&str> = r.stderr.lines().collect();
+    assert_eq!(errors.len(), 2, "{:?}", r.stderr);
+    assert!(errors[0].starts_with("cinepal: ") && errors[0].contains("gone.png"), "{errors:?}");
+    assert!(errors[1].contains("notes.png") && errors[1].contains("not"), "{errors:?}");
+    // Text output: one block an image, headed by its name.
+    let r = run(&[&inputs[0], &missing, &inputs[1], "-n", "3"]);
+    assert_eq!(r.code, 3);
+    assert_eq!(r.stdout.matches("==> ").count(), 2, "{}", r.stdout);
+    assert!(r.stdout.starts_with(&format!("==> {} <==\n", inputs[0])), "{}", r.stdout);
+}
+
+#[test]
+fn out_dir_gets_a_composite_named_after_each_image() {
+    let dir = scratch("out-dir");
+    let inputs = three_images(&dir);
+    let out = dir.join("palettes");
+    let mut args: Vec<&str> = inputs.iter().map(String::as_str).collect();
+    let out_str = out.to_str().unwrap().to_string();
+    args.extend(["-n", "5", "--out-dir", &out_str, "--format", "svg"]);
+    let r = ok(&args);
+    assert_eq!(r.stdout, "", "svg files go to the folder, not stdout");
+    for (i, input) in inputs.iter().enumerate() {
+        let png = read_png(&out.join(format!("still-{i}-palette.png")));
+        let alone = dir.join(format!("alone-{i}.png"));
+        ok(&[input, "-n", "5", "-o", alone.to_str().unwrap()]);
+        assert_eq!(png, read_png(&alone), "{input}: the same composite as -o");
+        let svg = std::fs::read_to_string(out.join(format!("still-{i}-palette.svg"))).unwrap();
+        assert_eq!(svg.matches("<rect x=").count(), 5, "{svg}");
+    }
+    // Two images of the same name would overwrite each other: refused before any work.
+    let other = dir.join("other");
+    std::fs::create_dir_all(&other).unwrap();
+    let twin = write(&other, "still-0.png", &noisy_quadrants_png(20, 20));
+    let r = run(&[&inputs[0], &twin, "--out-dir", &out_str]);
+    assert_fails("same name twice", &r, 2);
+    assert!(r.stderr.contains("still-0-palette.png"), "{:?}", r.stderr);
+}
+
+#[test]
+fn svg_on_stdout_is_the_strip_of_the_palette() {
+    let dir = scratch("svg");
+    let input = write(&dir, "quads.png", &noisy_quadrants_png(101, 40));
+    let colors = json_colors(&parse_json(&ok(&[&input, "-n", "4", "--format", "json"]).stdout));
+    let svg = ok(&[&input, "-n", "4", "--format", "svg"]).stdout;
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"101\""), "{svg}");
+    let fills: Vec<&str> = svg.split("fill=\"").skip(2).map(|s| &s[..7]).collect();
+    let hexes: Vec<&str> = colors.iter().map(|c| c.0.as_str()).collect();
+    assert_eq!(fills, hexes);
+}
+
+#[test]
+fn option_errors_are_one_short_line_pointing_to_help() {
+    let dir = scratch("short-errors");
+    let g = write(&dir, "quads.png", &noisy_quadrants_png(16, 16));
+    for (args, says) in [
+        (vec![g.as_str(), "-n", "0"], "the number of colors must be a whole number from 1 to 64, got 0"),
+        (vec![g.as_str(), "-m", "dbscan"], "allowed: kmeans, ward, complete, average, single"),
+        (vec![g.as_str(), "--format", "xml"], "allowed: png, json, css, gpl, svg, text"),
+        (vec![g.as_str(), "--colours", "3"], "--colors"),
+        (vec!["-n", "3"], "IMAGE"),
+    ] {
+        let r = run(&args);
+        assert_fails(&format!("{args:?}"), &r, 2);
+        assert!(r.stderr.contains(says), "{args:?}: {:?}", r.stderr);
+        assert!(r.stderr.trim_end().ends_with("(see cinepal --help)"), "{:?}", r.stderr);
+        assert!(r.stderr.len() < 300, "short: {:?}", r.stderr);
+    }
 }

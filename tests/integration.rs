@@ -10,8 +10,8 @@ use std::collections::BTreeSet;
 
 use cinepal::image::seed_stride;
 use cinepal::{
-    decode, extract, quality, render_composite, render_strip, Error, Image, Limits, Method, Options, Palette,
-    RenderOptions, Sampling, Sort, Space, Swatch,
+    decode, extract, quality, render_composite, render_strip, ColorCount, Error, Image, Limits, Method, Named, Options,
+    Palette, RenderOptions, Sampling, Sort, Space, Swatch,
 };
 use fixtures::*;
 use image::{DynamicImage, ImageFormat};
@@ -19,7 +19,7 @@ use image::{DynamicImage, ImageFormat};
 const WHITE: [u8; 4] = [255, 255, 255, 255];
 
 fn opts(colors: usize, method: Method, space: Space) -> Options {
-    Options { colors, method, space, ..Options::default() }
+    Options { colors: ColorCount::try_from(colors).expect("1 to 64"), method, space, ..Options::default() }
 }
 
 fn decode_bytes(bytes: &[u8]) -> Image {
@@ -52,8 +52,8 @@ fn two_separated_blobs_are_found_by_every_method_in_both_spaces() {
     // Left 40 % red, right 60 % blue, each with ±4 levels of uniform noise.
     let img = rgb_image(100, 60, |x, _| jitter(if x < 40 { RED } else { BLUE }, 4, &mut rng));
     let image = decode_bytes(&encode(&DynamicImage::ImageRgb8(img), ImageFormat::Png));
-    for method in Method::ALL {
-        for space in Space::ALL {
+    for method in Method::all() {
+        for space in Space::all() {
             let p = extract(&image, &opts(2, method, space)).unwrap();
             assert_eq!(p.swatches.len(), 2, "{method:?} {space:?}");
             for (blob, share) in [(RED, 0.4), (BLUE, 0.6)] {
@@ -72,11 +72,11 @@ fn two_separated_blobs_are_found_by_every_method_in_both_spaces() {
 #[test]
 fn one_color_gives_one_swatch_whatever_n() {
     let image = Image::from_rgb(16, 16, [12u8, 200, 99].repeat(256)).unwrap();
-    for method in Method::ALL {
-        for space in Space::ALL {
+    for method in Method::all() {
+        for space in Space::all() {
             let p = extract(&image, &opts(10, method, space)).unwrap();
             assert_eq!(p.swatches, vec![Swatch { rgb: [12, 200, 99], share: 1.0 }], "{method:?} {space:?}");
-            assert_eq!((p.requested, p.counted), (10, 256));
+            assert_eq!((p.options.colors.get(), p.counted), (10, 256));
         }
     }
 }
@@ -97,12 +97,12 @@ fn more_colors_asked_than_the_image_has_gives_exactly_its_colors() {
         })
         .collect();
     let image = Image::from_rgb(10, 10, data).unwrap();
-    for method in Method::ALL {
-        for space in Space::ALL {
+    for method in Method::all() {
+        for space in Space::all() {
             let p = extract(&image, &Options { sort: Sort::Share, ..opts(10, method, space) }).unwrap();
             let got: Vec<([u8; 3], f64)> = p.swatches.iter().map(|s| (s.rgb, s.share)).collect();
             assert_eq!(got, vec![(colors[0], 0.5), (colors[1], 0.3), (colors[2], 0.2)], "{method:?} {space:?}");
-            assert_eq!((p.requested, p.swatches.len()), (10, 3));
+            assert_eq!((p.options.colors.get(), p.swatches.len()), (10, 3));
         }
     }
 }
@@ -116,8 +116,8 @@ fn a_gradient_sorted_by_lightness_gets_lighter() {
         [lerp(10, 250, t), lerp(20, 240, t), lerp(90, 150, t)]
     });
     let image = decode_bytes(&encode(&DynamicImage::ImageRgb8(img), ImageFormat::Png));
-    for method in Method::ALL {
-        for space in Space::ALL {
+    for method in Method::all() {
+        for space in Space::all() {
             let p = extract(&image, &Options { sort: Sort::Lightness, ..opts(8, method, space) }).unwrap();
             assert_eq!(p.swatches.len(), 8);
             let l: Vec<f64> = p.swatches.iter().map(|s| s.oklab().l).collect();
@@ -130,7 +130,7 @@ fn a_gradient_sorted_by_lightness_gets_lighter() {
 #[test]
 fn smooth_walks_a_gray_ramp_dark_to_light() {
     let img = Image::from_rgb(256, 1, (0..=255u8).flat_map(|v| [v, v, v]).collect()).unwrap();
-    for method in Method::ALL {
+    for method in Method::all() {
         let smooth = extract(&img, &Options { sort: Sort::Smooth, ..opts(6, method, Space::Oklab) }).unwrap();
         let light = smooth.resorted(&Sort::Lightness).unwrap();
         // Colors on one line: the shortest path visits them in order along it, from the dark end.
@@ -157,8 +157,8 @@ fn transparent_black_background_never_gives_a_black_swatch() {
     });
     let opaque = img.pixels().filter(|p| p.0[3] == 255).count() as u64;
     let image = decode_bytes(&encode(&DynamicImage::ImageRgba8(img), ImageFormat::Png));
-    for method in Method::ALL {
-        for space in Space::ALL {
+    for method in Method::all() {
+        for space in Space::all() {
             let p = extract(&image, &opts(6, method, space)).unwrap();
             assert_eq!(p.counted, opaque, "{method:?}");
             for s in &p.swatches {
@@ -199,8 +199,8 @@ fn grayscale_png_and_jpeg_give_neutral_swatches() {
     ];
     for (name, bytes) in files {
         let image = decode_bytes(&bytes);
-        for method in Method::ALL {
-            for space in Space::ALL {
+        for method in Method::all() {
+            for space in Space::all() {
                 let p = extract(&image, &opts(8, method, space)).unwrap();
                 assert_eq!(p.swatches.len(), 8, "{name}");
                 // Means of grays are gray; rounding back to 8 bits may leave one level
@@ -499,7 +499,7 @@ fn lion_with_transparent_black_gives_no_black_swatch() {
     }
     assert!(opaque * 2 < image.pixel_count(), "the photo is expected to be mostly transparent");
     assert!((pure_black as f64) < 0.01 * opaque as f64, "precondition: the opaque lion has almost no black");
-    for method in Method::ALL {
+    for method in Method::all() {
         let p = extract(&image, &Options { method, ..Options::default() }).unwrap();
         assert_eq!(p.counted, opaque, "{method:?}: transparent pixels must not be counted");
         for s in &p.swatches {
@@ -516,8 +516,8 @@ fn lion_with_transparent_black_gives_no_black_swatch() {
 #[test]
 fn grayscale_escher_gives_neutral_swatches() {
     let Some(image) = photo("neuralstyle_escher_gray.jpg") else { return };
-    for method in Method::ALL {
-        for space in Space::ALL {
+    for method in Method::all() {
+        for space in Space::all() {
             let p = extract(&image, &opts(10, method, space)).unwrap();
             assert_eq!(p.swatches.len(), 10);
             // Gray means stay gray; one 8-bit level between channels is chroma ≈ 0.003.

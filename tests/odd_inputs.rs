@@ -21,7 +21,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use cinepal::{decode, extract, render_composite, Error, Image, Limits, Method, Options, RenderOptions, Sort, Space};
+use cinepal::{
+    decode, extract, render_composite, ColorCount, Error, Image, Limits, Method, Named, Options, RenderOptions, Sort,
+    Space,
+};
 use fixtures::*;
 use image::{DynamicImage, ImageFormat, RgbaImage};
 
@@ -47,9 +50,15 @@ fn expected(entries: &[([u8; 3], u64)]) -> Expected {
 /// exactly `want`: the same colors, each with its share of counted pixels.
 fn assert_exact_palette(what: &str, image: &Image, colors: usize, want: &Expected) {
     let counted: u64 = want.values().sum();
-    for method in Method::ALL {
-        for space in Space::ALL {
-            let opts = Options { colors, method, space, sort: Sort::Share, ..Options::default() };
+    for method in Method::all() {
+        for space in Space::all() {
+            let opts = Options {
+                colors: ColorCount::try_from(colors).unwrap(),
+                method,
+                space,
+                sort: Sort::Share,
+                ..Options::default()
+            };
             let p = extract(image, &opts).unwrap_or_else(|e| panic!("{what} {method:?} {space:?}: {e}"));
             assert_eq!(p.counted, counted, "{what} {method:?} {space:?}: counted pixels");
             let got: BTreeMap<[u8; 3], f64> = p.swatches.iter().map(|s| (s.rgb, s.share)).collect();
@@ -487,7 +496,7 @@ fn check_quadrants(image: &Image, colors: [[u8; 3]; 4]) -> Option<String> {
         let want = colors[(y / 32 * 2 + x / 32) as usize];
         return Some(format!("pixel ({x},{y}) is {c:?}, want {want:?} (ΔE {d:.1})"));
     }
-    let p = extract(image, &Options { colors: 4, ..Options::default() }).unwrap();
+    let p = extract(image, &Options { colors: ColorCount::new(4).unwrap(), ..Options::default() }).unwrap();
     for c in colors {
         let (s, d) = nearest(&p, c);
         // The same tolerance for the cluster means; quadrant edges are MCU-aligned, so
@@ -603,22 +612,16 @@ fn scratch(name: &str) -> PathBuf {
     dir
 }
 
-/// The first whole number after `"key": ` in a JSON text.
+/// A whole number of the CLI's JSON.
 fn json_uint(json: &str, key: &str) -> u64 {
-    let at = json.find(&format!("\"{key}\": ")).unwrap_or_else(|| panic!("no {key} in {json}")) + key.len() + 4;
-    json[at..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().expect("a number")
+    let v: serde_json::Value = serde_json::from_str(json).expect("JSON");
+    v[key].as_u64().unwrap_or_else(|| panic!("no {key} in {json}"))
 }
 
-/// Every `"rgb": [r, g, b]` of a JSON text, in order.
+/// Every swatch's `rgb` of the CLI's JSON, in order.
 fn json_rgbs(json: &str) -> Vec<[u8; 3]> {
-    json.match_indices("\"rgb\": [")
-        .map(|(i, m)| {
-            let rest = &json[i + m.len()..];
-            let list = &rest[..rest.find(']').expect("]")];
-            let v: Vec<u8> = list.split(',').map(|s| s.trim().parse().expect("a channel")).collect();
-            [v[0], v[1], v[2]]
-        })
-        .collect()
+    let p: cinepal::Palette = serde_json::from_str(json).expect("a palette");
+    p.swatches.iter().map(|s| s.rgb).collect()
 }
 
 #[test]
@@ -794,8 +797,9 @@ fn tiny_and_degenerate_images_give_exactly_their_colors() {
     // merged (which pair depends on the method's criterion), every other color is
     // a swatch of its own, and the merged swatch holds the pair's pixels.
     let image = decode_bytes("10 colors, n=9", &png(ten_img));
-    for method in Method::ALL {
-        let p = extract(&image, &Options { colors: 9, method, ..Options::default() }).unwrap();
+    for method in Method::all() {
+        let p =
+            extract(&image, &Options { colors: ColorCount::new(9).unwrap(), method, ..Options::default() }).unwrap();
         assert_eq!(p.swatches.len(), 9, "{method:?}");
         // A swatch is a color's own when it has that color and that color's share (a merged
         // swatch may round to the color of its heavier member: a 1-pixel color merged into

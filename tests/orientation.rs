@@ -3,7 +3,7 @@
 
 use std::io::Cursor;
 
-use cinepal::{decode, extract, Limits, Options, Sort};
+use cinepal::{decode, extract, ColorCount, Limits, Options, Sort};
 
 mod fixtures;
 
@@ -75,6 +75,6 @@ fn every_orientation_gives_the_same_palette() {
 
 fn palette_of(orientation: u16) -> Vec<[u8; 3]> {
     let img = decode(&jpeg_with_orientation(64, 32, orientation), &Limits::default()).unwrap();
-    let opts = Options { colors: 2, sort: Sort::Red, ..Options::default() };
+    let opts = Options { colors: ColorCount::new(2).unwrap(), sort: Sort::Red, ..Options::default() };
     extract(&img, &opts).unwrap().swatches.iter().map(|s| s.rgb).collect()
 }

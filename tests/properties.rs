@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use cinepal::color::{rgb8_to_oklab, Oklab};
 use cinepal::sort::{self, path_length};
-use cinepal::{extract, Error, Image, Method, Options, Palette, Sort, Space, Swatch};
+use cinepal::{extract, ColorCount, Error, Image, Method, Named, Options, Palette, Sort, Space, Swatch};
 use proptest::prelude::*;
 
 /// `default` cases, or `PROPTEST_CASES` when set (for a longer hunt).
@@ -87,19 +87,19 @@ fn images() -> impl Strategy<Value = TestImage> {
 }
 
 fn options(n: usize, method: Method, space: Space, seed: u64, sort: Sort) -> Options {
-    Options { colors: n, method, space, seed, sort, ..Options::default() }
+    Options { colors: ColorCount::try_from(n).expect("1 to 64"), method, space, seed, sort, ..Options::default() }
 }
 
 fn methods() -> impl Strategy<Value = Method> {
-    prop::sample::select(Method::ALL.to_vec())
+    prop::sample::select(Method::all().to_vec())
 }
 
 fn spaces() -> impl Strategy<Value = Space> {
-    prop::sample::select(Space::ALL.to_vec())
+    prop::sample::select(Space::all().to_vec())
 }
 
 fn named_sorts() -> impl Strategy<Value = Sort> {
-    prop::sample::select(Sort::NAMED.to_vec())
+    prop::sample::select(Sort::named().to_vec())
 }
 
 /// Swatches as a multiset, to compare palettes whatever their order.
@@ -172,7 +172,7 @@ proptest! {
 
         prop_assert_eq!((p.width, p.height, p.pixels), (img.width, img.height, (img.width * img.height) as u64));
         prop_assert_eq!(p.counted, counted);
-        prop_assert_eq!(p.requested, n);
+        prop_assert_eq!(p.options.colors.get(), n);
 
         // Exactly min(n, distinct) swatches, all distinct.
         prop_assert_eq!(p.swatches.len(), n.min(colors.len()));
@@ -316,11 +316,12 @@ fn for_each_permutation(p: &mut [usize], k: usize, f: &mut dyn FnMut(&[usize])) 
 /// not move it).
 #[test]
 fn lone_colors_come_back_exactly_in_both_spaces() {
-    for space in Space::ALL {
+    for space in Space::all() {
         for v in (0..=255u16).step_by(15) {
             for rgb in [[v as u8, 0, 0], [0, v as u8, 255], [v as u8, v as u8, v as u8], [255, v as u8, 3]] {
                 let image = Image::from_rgb(2, 2, rgb.repeat(4)).unwrap();
-                let p = extract(&image, &Options { colors: 3, space, ..Options::default() }).unwrap();
+                let p = extract(&image, &Options { colors: ColorCount::new(3).unwrap(), space, ..Options::default() })
+                    .unwrap();
                 assert_eq!(p.swatches.len(), 1);
                 assert_eq!(p.swatches[0].rgb, rgb, "{space:?}");
                 assert_eq!(p.swatches[0].share, 1.0);

@@ -13,8 +13,8 @@ use std::collections::HashSet;
 
 use cinepal::sort::{self, Sort};
 use cinepal::{
-    export, extract, palette, render, Error, Image, Limits, Method, Options, Palette, RenderOptions, Sampling, Space,
-    Swatch,
+    export, extract, render, ColorCount, Error, Image, Limits, Method, Named, Options, Palette, RenderOptions,
+    Sampling, Space, Swatch,
 };
 
 /// The decoding limits of the fuzz targets: 4 megapixels instead of the
@@ -63,13 +63,14 @@ impl Bytes<'_> {
 /// named sort `(b2 >> 2) % 10`, alpha threshold b3.
 pub fn options_from(h: [u8; 4], max_colors: usize) -> Options {
     Options {
-        colors: 1 + h[0] as usize % max_colors,
-        method: Method::ALL[h[1] as usize % Method::ALL.len()],
+        colors: ColorCount::new(1 + h[0] as usize % max_colors).expect("1..=max_colors"),
+        method: Method::CHOICES[h[1] as usize % Method::CHOICES.len()].value,
         seed: (h[1] / 5) as u64,
-        space: Space::ALL[(h[2] & 1) as usize],
+        space: Space::CHOICES[(h[2] & 1) as usize].value,
         sampling: if h[2] & 2 == 0 { Sampling::All } else { Sampling::Seed },
-        sort: Sort::NAMED[(h[2] >> 2) as usize % Sort::NAMED.len()].clone(),
+        sort: Sort::CHOICES[(h[2] >> 2) as usize % Sort::CHOICES.len()].value.clone(),
         alpha_threshold: h[3],
+        ..Options::default()
     }
 }
 
@@ -145,7 +146,7 @@ pub fn extract_rgba(data: &[u8]) {
         _ => pixels.iter().copied().chain(std::iter::repeat(0)).take(len).collect(),
     };
     let image = Image::from_rgba(w, h, rgba).expect("length matches");
-    let options = options_from(opts, palette::MAX_COLORS);
+    let options = options_from(opts, ColorCount::MAX);
     let Ok(p) = extract_checked(&image, &options) else { return };
     let again = extract(&image, &options).expect("succeeded once");
     assert_eq!(p, again, "{:?} is not deterministic", options.method);
@@ -173,10 +174,10 @@ pub fn options(data: &[u8]) {
     check_parsers(&text);
 
     let n = b.u64() as usize;
-    match palette::validate_colors(n) {
-        Ok(()) => assert!((1..=palette::MAX_COLORS).contains(&n)),
+    match ColorCount::try_from(n) {
+        Ok(c) => assert!((1..=ColorCount::MAX).contains(&n) && c.get() == n),
         Err(e) => {
-            assert!(!(1..=palette::MAX_COLORS).contains(&n));
+            assert!(!(1..=ColorCount::MAX).contains(&n));
             assert_invalid_option(&e, &["1", "64"]);
         }
     }
@@ -191,7 +192,7 @@ pub fn options(data: &[u8]) {
         })
         .collect();
     let mut orders = Vec::new();
-    for s in Sort::NAMED {
+    for s in Sort::named() {
         let order = sort::order(&swatches, &s).unwrap_or_else(|e| panic!("{s:?} failed: {e}"));
         check_order(&swatches, &s, &order);
         orders.push(order);
@@ -239,13 +240,12 @@ pub fn options(data: &[u8]) {
         height: 1,
         pixels: 1,
         counted: 1,
-        requested: count.max(1),
         options: Options::default(),
         swatches: shown.iter().map(|&i| swatches[i]).collect(),
         order: shown,
     };
     assert!(same_swatches(&base.unsorted(), &swatches));
-    let mut sorts = Sort::NAMED.to_vec();
+    let mut sorts = Sort::named().to_vec();
     sorts.push(manual_sort);
     for (i, s) in sorts.into_iter().enumerate() {
         match base.resorted(&s) {
@@ -271,8 +271,11 @@ fn same_swatches(a: &[Swatch], b: &[Swatch]) -> bool {
 /// back to it; a failure is `InvalidOption` naming what is allowed.
 fn check_parsers(text: &str) {
     match Method::parse(text) {
-        Some(m) => assert_eq!(Method::parse(m.name()), Some(m)),
-        None => assert!(Method::ALL.iter().all(|m| m.name() != text.trim().to_ascii_lowercase())),
+        Ok(m) => assert_eq!(Method::parse(m.name()), Ok(m)),
+        Err(e) => {
+            assert!(Method::all().iter().all(|m| m.name() != text.trim().to_ascii_lowercase()));
+            assert_invalid_option(&e, &["kmeans", "ward", "complete", "average", "single"]);
+        }
     }
     match Space::parse(text) {
         Ok(s) => assert_eq!(Space::parse(s.name()), Ok(s)),
@@ -362,9 +365,9 @@ pub fn extract_checked(image: &Image, options: &Options) -> Result<Palette, Erro
 /// permutation consistent with the sort, the sizes those of the image.
 pub fn check_palette(image: &Image, options: &Options, p: &Palette) {
     let k = p.swatches.len();
-    assert!(k >= 1 && k <= options.colors, "{k} swatches for {} asked", options.colors);
+    let n = options.colors.get();
+    assert!(k >= 1 && k <= n, "{k} swatches for {n} asked");
     assert_eq!((p.width, p.height, p.pixels), (image.width(), image.height(), image.pixel_count()));
-    assert_eq!(p.requested, options.colors);
     assert_eq!(&p.options, options);
     assert!(p.counted >= 1 && p.counted <= p.pixels, "counted {} of {}", p.counted, p.pixels);
     let hexes: HashSet<String> = p.swatches.iter().map(Swatch::hex).collect();
@@ -376,9 +379,9 @@ pub fn check_palette(image: &Image, options: &Options, p: &Palette) {
     assert_eq!(sort::order(&unsorted, &options.sort).as_ref(), Ok(&p.order), "order is not the sort's");
     check_order(&unsorted, &options.sort, &p.order);
     // Fewer swatches than asked only when fewer distinct colors are counted.
-    if k < options.colors {
+    if k < n {
         let distinct = distinct_counted(image, options);
-        assert_eq!(k, distinct.len().min(options.colors), "{k} swatches for {} distinct colors", distinct.len());
+        assert_eq!(k, distinct.len().min(n), "{k} swatches for {} distinct colors", distinct.len());
         for s in &p.swatches {
             assert!(distinct.contains(&s.rgb), "{} is not one of the image's colors", s.hex());
         }
@@ -398,18 +401,15 @@ fn distinct_counted(image: &Image, options: &Options) -> HashSet<[u8; 3]> {
     set
 }
 
-/// Every export runs and names every swatch; the JSON has the count and the
-/// colors in order.
+/// Every export runs and names every swatch; the JSON reads back as the palette.
 pub fn check_exports(p: &Palette) {
     let json = export::to_json(p, Some(0.5));
     assert!(json.starts_with('{') && json.ends_with('}') && !json.contains('\n'), "{json}");
-    assert!(json.contains(&format!("\"count\": {}", p.swatches.len())), "{json}");
-    let mut at = 0;
-    for s in &p.swatches {
-        let needle =
-            format!("{{\"hex\": \"{}\", \"rgb\": [{}, {}, {}], \"share\": ", s.hex(), s.rgb[0], s.rgb[1], s.rgb[2]);
-        at += json[at..].find(&needle).unwrap_or_else(|| panic!("{needle} missing or out of order in {json}"));
-    }
+    // It reads back as the same palette (the clustering's order aside), with `seconds` beside it.
+    let back: Palette = serde_json::from_str(&json).unwrap_or_else(|e| panic!("{e}: {json}"));
+    assert_eq!(back.swatches, p.swatches, "{json}");
+    assert_eq!(back.options, Options { max_pixels: back.options.max_pixels, ..p.options.clone() });
+    assert!(json.ends_with(",\"seconds\":0.5}"), "{json}");
     let text = export::to_text(p);
     assert_eq!(text.lines().count(), p.swatches.len());
     for out in [export::to_css(p), export::to_gpl(p, "fuzz"), export::to_svg(p, p.width, false), text] {

@@ -1,60 +1,117 @@
-//! `cinepal`: the palette of an image on the command line.
+//! `cinepal`: the palettes of images on the command line.
 //!
 //! Errors are one line on stderr and a non-zero exit status:
 //! 1 output could not be written, 2 usage or option error, 3 input could not
 //! be read, 4 not a readable image, 5 over the decoding limits, 6 nothing to
-//! extract (for example no opaque pixel), 70 internal error.
+//! extract (for example no opaque pixel), 70 internal error. With several
+//! images, each failure is one line naming its file, the others go on, and
+//! the status is the first failed file's.
 
 use std::io::{Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
-use cinepal::{export, palette, render, Error, Limits, Method, Options, RenderOptions, Sampling, Sort, Space};
+use cinepal::choice::{allowed, Choice, Named};
+use cinepal::export::Report;
+use cinepal::{
+    render, ColorCount, Error, ExportContext, Format, Image, Limits, Method, Options, RenderOptions, Sampling, Sort,
+    Space,
+};
+use clap::Parser;
 
-const USAGE: &str = "\
-cinepal: the colors that tell an image, as a strip of swatches under it
+/// The colors that tell an image, as a strip of swatches under it.
+///
+/// IMAGE is a PNG, JPEG, WebP, GIF (first frame) or BMP file, or - for stdin.
+/// With several images, their palettes are printed in the order given
+/// (`--format json`: one JSON object a line) while they are worked on in
+/// parallel.
+#[derive(Parser, Debug)]
+#[command(name = "cinepal", version, about, max_term_width = 100)]
+struct Cli {
+    /// the images (- for stdin)
+    #[arg(value_name = "IMAGE", required = true)]
+    inputs: Vec<String>,
 
-Usage: cinepal [OPTIONS] <IMAGE>
+    #[arg(short = 'n', long, value_name = "N", help = colors_help())]
+    colors: Option<ColorCount>,
 
-IMAGE is a PNG, JPEG, WebP, GIF (first frame) or BMP file, or - for stdin.
+    #[arg(short, long, value_name = "M", help = choice_help(Method::CHOICES, Options::default().method.name()))]
+    method: Option<Method>,
 
-Options:
-  -n, --colors <N>          number of colors, 1 to 64 (default 10)
-  -m, --method <M>          kmeans | ward | complete | average | single (default kmeans)
-  -s, --sort <S>            none | red | green | blue | along_color | dark_to_light |
-                            share | hue | lightness | smooth, or a permutation such as
-                            3,1,0,2 (default none)
-      --space <SPACE>       oklab | rgb (default oklab)
-      --seed <SEED>         seed for k-means (default 0)
-      --sample <MODE>       all | seed: every pixel, or every s-th pixel as the seed
-                            notebook did (default all)
-      --alpha-threshold <A> pixels with alpha below A are left out, 0 to 255 (default 128)
-      --max-pixels <P>      refuse images with more pixels (default 64000000)
-      --format <F>          text | json | css | gpl (default text)
-  -o, --output <FILE>       write the image with its palette strip below it (PNG)
-      --strip               with -o, write the strip alone
-      --proportional        with -o, swatch widths proportional to their share
-  -h, --help                print this help
-  -V, --version             print the version
-";
+    #[arg(short, long, value_name = "S", help = sort_help())]
+    sort: Option<Sort>,
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Format {
-    Text,
-    Json,
-    Css,
-    Gpl,
+    #[arg(long, value_name = "SPACE", help = choice_help(Space::CHOICES, Options::default().space.name()))]
+    space: Option<Space>,
+
+    #[arg(long, value_name = "SEED", help = format!("seed for k-means [default: {}]", Options::default().seed))]
+    seed: Option<u64>,
+
+    #[arg(long, value_name = "MODE", help = choice_help(Sampling::CHOICES, Options::default().sampling.name()))]
+    sample: Option<Sampling>,
+
+    #[arg(
+        long,
+        value_name = "A",
+        help = format!("pixels with alpha below A (0 to 255) are left out [default: {}]", Options::default().alpha_threshold)
+    )]
+    alpha_threshold: Option<u8>,
+
+    #[arg(
+        long,
+        value_name = "P",
+        value_parser = clap::value_parser!(u64).range(1..),
+        help = format!("refuse images with more pixels [default: {}]", Options::default().max_pixels)
+    )]
+    max_pixels: Option<u64>,
+
+    #[arg(long, value_name = "F", default_value = "text", help = format_help())]
+    format: Format,
+
+    /// write the image with its palette strip below it (PNG); one image only
+    #[arg(short, long, value_name = "FILE")]
+    output: Option<PathBuf>,
+
+    /// write each image with its strip into DIR, named after the image (still.jpg → DIR/still-palette.png)
+    #[arg(long, value_name = "DIR")]
+    out_dir: Option<PathBuf>,
+
+    /// with -o or --out-dir, write the strip alone
+    #[arg(long)]
+    strip: bool,
+
+    /// with -o or --out-dir (or --format svg), swatch widths proportional to their share
+    #[arg(long)]
+    proportional: bool,
+
+    /// images worked on at once [default: the number of cores]
+    #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    jobs: Option<u32>,
 }
 
-struct Args {
-    input: String,
-    options: Options,
-    limits: Limits,
-    format: Format,
-    output: Option<PathBuf>,
-    strip: bool,
-    proportional: bool,
+fn colors_help() -> String {
+    format!("number of colors, {} to {} [default: {}]", ColorCount::MIN, ColorCount::MAX, Options::default().colors)
+}
+
+fn choice_help<T>(table: &[Choice<T>], default: &str) -> String {
+    let listed: Vec<String> = table.iter().map(|c| format!("{} ({})", c.name, c.hint)).collect();
+    format!("{} [default: {default}]", listed.join("; "))
+}
+
+fn sort_help() -> String {
+    format!(
+        "{}, or a permutation such as 3,1,0,2 [default: {}]",
+        allowed(Sort::CHOICES),
+        Options::default().sort.name()
+    )
+}
+
+fn format_help() -> String {
+    let text: Vec<&str> = Format::CHOICES.iter().map(|c| c.name).collect();
+    format!("what to print: {} (png: the image with its strip)", text.join(", "))
 }
 
 /// A failure and its exit status.
@@ -72,112 +129,114 @@ impl From<Error> for Failure {
     }
 }
 
-fn usage(msg: String) -> Failure {
+fn usage(msg: impl std::fmt::Display) -> Failure {
     Failure(2, format!("{msg} (see cinepal --help)"))
 }
 
-fn parse_number<T: std::str::FromStr>(flag: &str, v: &str, allowed: &str) -> Result<T, Failure> {
-    v.trim().parse().map_err(|_| usage(format!("{flag} must be {allowed}, got {v:?}")))
+/// clap's error as one line: its message and tips, without the usage block.
+fn clap_message(e: &clap::Error) -> String {
+    let rendered = e.render().to_string();
+    let body = rendered.split("\nUsage:").next().unwrap_or_default();
+    let lines: Vec<&str> = body.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
+    let lines: Vec<&str> = lines.into_iter().filter(|l| !l.starts_with("For more information")).collect();
+    lines.join("; ").trim_start_matches("error: ").replace(":; ", ": ")
 }
 
-fn parse_args(argv: Vec<String>) -> Result<Option<Args>, Failure> {
-    let mut options = Options::default();
-    let mut limits = Limits::default();
-    let (mut format, mut output, mut strip, mut proportional, mut input) = (Format::Text, None, false, false, None);
-    let mut it = argv.into_iter();
-    while let Some(arg) = it.next() {
-        let (flag, inline) = match arg.split_once('=') {
-            Some((f, v)) if f.starts_with("--") => (f.to_string(), Some(v.to_string())),
-            _ => (arg.clone(), None),
+/// What to do with each image, checked once for all of them.
+struct Job {
+    options: Options,
+    limits: Limits,
+    format: Format,
+    render: Option<RenderOptions>,
+    strip: bool,
+    /// Where each image's composite goes.
+    outputs: Vec<Option<PathBuf>>,
+    /// With several images, files that cannot be concatenated on stdout (gpl, svg) go here.
+    out_dir: Option<PathBuf>,
+    several: bool,
+}
+
+impl Job {
+    fn new(cli: &Cli) -> Result<Job, Failure> {
+        let defaults = Options::default();
+        let options = Options {
+            colors: cli.colors.unwrap_or(defaults.colors),
+            method: cli.method.unwrap_or(defaults.method),
+            sort: cli.sort.clone().unwrap_or(defaults.sort),
+            space: cli.space.unwrap_or(defaults.space),
+            seed: cli.seed.unwrap_or(defaults.seed),
+            alpha_threshold: cli.alpha_threshold.unwrap_or(defaults.alpha_threshold),
+            sampling: cli.sample.unwrap_or(defaults.sampling),
+            max_pixels: cli.max_pixels.unwrap_or(defaults.max_pixels),
         };
-        let takes_value = matches!(
-            flag.as_str(),
-            "-n" | "--colors"
-                | "-m"
-                | "--method"
-                | "-s"
-                | "--sort"
-                | "--space"
-                | "--seed"
-                | "--sample"
-                | "--alpha-threshold"
-                | "--max-pixels"
-                | "--format"
-                | "-o"
-                | "--output"
-        );
-        let value = if takes_value {
-            match inline.or_else(|| it.next()) {
-                Some(v) => v,
-                None => return Err(usage(format!("{flag} needs a value"))),
-            }
-        } else {
-            String::new()
-        };
-        match flag.as_str() {
-            "-h" | "--help" => {
-                print!("{USAGE}");
-                return Ok(None);
-            }
-            "-V" | "--version" => {
-                println!("cinepal {}", env!("CARGO_PKG_VERSION"));
-                return Ok(None);
-            }
-            "-n" | "--colors" => {
-                let n: usize =
-                    parse_number(&flag, &value, &format!("a whole number from 1 to {}", palette::MAX_COLORS))?;
-                palette::validate_colors(n)?;
-                options.colors = n;
-            }
-            "-m" | "--method" => {
-                options.method = Method::parse(&value).ok_or_else(|| {
-                    Failure(2, format!("unknown method {value:?}; allowed: kmeans, ward, complete, average, single (or agglomerative-<linkage>, k-means)"))
-                })?;
-            }
-            "-s" | "--sort" => options.sort = Sort::parse(&value)?,
-            "--space" => options.space = Space::parse(&value)?,
-            "--seed" => options.seed = parse_number(&flag, &value, "a whole number from 0 to 18446744073709551615")?,
-            "--sample" => options.sampling = Sampling::parse(&value)?,
-            "--alpha-threshold" => {
-                options.alpha_threshold = parse_number(&flag, &value, "a whole number from 0 to 255")?
-            }
-            "--max-pixels" => {
-                limits.max_pixels = parse_number(&flag, &value, "a positive whole number")?;
-                if limits.max_pixels == 0 {
-                    return Err(usage("--max-pixels must be at least 1".into()));
-                }
-            }
-            "--format" => {
-                format = match value.trim().to_ascii_lowercase().as_str() {
-                    "text" => Format::Text,
-                    "json" => Format::Json,
-                    "css" => Format::Css,
-                    "gpl" => Format::Gpl,
-                    _ => return Err(Failure(2, format!("unknown format {value:?}; allowed: text, json, css, gpl"))),
-                }
-            }
-            "-o" | "--output" => output = Some(PathBuf::from(value)),
-            "--strip" => strip = true,
-            "--proportional" => proportional = true,
-            f if f.starts_with('-') && f != "-" => return Err(usage(format!("unknown option {f:?}"))),
-            _ => {
-                if input.replace(arg.clone()).is_some() {
-                    return Err(usage(format!("only one image may be given, got a second: {arg:?}")));
-                }
-            }
+        let several = cli.inputs.len() > 1;
+        if several && cli.output.is_some() {
+            return Err(usage("-o names one file; with several images use --out-dir DIR"));
         }
+        if (cli.strip || cli.proportional) && cli.output.is_none() && cli.out_dir.is_none() && cli.format != Format::Svg
+        {
+            return Err(usage("--strip and --proportional need -o FILE or --out-dir DIR"));
+        }
+        if several && cli.out_dir.is_none() && matches!(cli.format, Format::Gpl | Format::Svg | Format::Png) {
+            return Err(usage(format!(
+                "--format {} gives one file an image: with several images use --out-dir DIR",
+                cli.format
+            )));
+        }
+        if cli.inputs.iter().filter(|i| *i == "-").count() > 1 {
+            return Err(usage("stdin (-) can be read only once"));
+        }
+        let outputs = match (&cli.output, &cli.out_dir) {
+            (Some(path), _) => vec![Some(path.clone())],
+            (None, Some(dir)) => out_dir_names(&cli.inputs, dir, Format::Png)?.into_iter().map(Some).collect(),
+            (None, None) => vec![None; cli.inputs.len()],
+        };
+        if let Some(dir) = &cli.out_dir {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Failure(1, format!("cannot create {:?}: {e}", dir.display().to_string())))?;
+        }
+        let wants_render = cli.output.is_some() || cli.out_dir.is_some() || cli.format == Format::Png;
+        Ok(Job {
+            limits: options.limits(),
+            options,
+            format: cli.format,
+            render: wants_render
+                .then_some(RenderOptions { proportional: cli.proportional, ..RenderOptions::default() }),
+            strip: cli.strip,
+            outputs,
+            out_dir: cli.out_dir.clone().filter(|_| several),
+            several,
+        })
     }
-    let input = input.ok_or_else(|| usage("no image given".into()))?;
-    if (strip || proportional) && output.is_none() {
-        return Err(usage("--strip and --proportional need -o <FILE>".into()));
+}
+
+/// The image's file name without folder and extension (`stdin` for `-`).
+fn stem(input: &str) -> &str {
+    if input == "-" {
+        return "stdin";
     }
-    Ok(Some(Args { input, options, limits, format, output, strip, proportional }))
+    Path::new(input).file_stem().and_then(|s| s.to_str()).unwrap_or("cinepal")
+}
+
+/// `DIR/<stem>-palette.<ext>` for each input; two inputs with the same name are refused.
+fn out_dir_names(inputs: &[String], dir: &Path, format: Format) -> Result<Vec<PathBuf>, Failure> {
+    let mut seen = std::collections::HashMap::new();
+    inputs
+        .iter()
+        .map(|input| {
+            let name = format.file_name(stem(input));
+            if let Some(first) = seen.insert(name.clone(), input) {
+                return Err(usage(format!("{first:?} and {input:?} would both write {name:?} in --out-dir")));
+            }
+            Ok(dir.join(name))
+        })
+        .collect()
 }
 
 /// Reads and decodes the input. A regular file is decoded as it is read
 /// (never held whole, except a JPEG); stdin, a pipe or a device is read into
 /// memory, at most `max_file_bytes` + 1 of it.
-fn decode_input(path: &str, limits: &Limits) -> Result<cinepal::Image, Failure> {
+fn decode_input(path: &str, limits: &Limits) -> Result<Image, Failure> {
     let cannot = |e: std::io::Error| Failure(3, format!("cannot read {path:?}: {e}"));
     let file = if path == "-" { stdin_file() } else { Some(std::fs::File::open(path).map_err(cannot)?) };
     let mut bytes = Vec::new();
@@ -220,69 +279,183 @@ fn stdin_file() -> Option<std::fs::File> {
     None
 }
 
-fn try_main() -> Result<(), Failure> {
-    let Some(args) = parse_args(std::env::args().skip(1).collect())? else {
-        return Ok(());
-    };
-    let image = decode_input(&args.input, &args.limits)?;
+/// One image: its palette, its composite written where asked, and what to print.
+fn process(job: &Job, index: usize, input: &str) -> Outcome {
+    let image = decode_input(input, &job.limits)?;
     let decoded = Instant::now();
-    let palette = cinepal::extract(&image, &args.options)?;
+    let palette = cinepal::extract(&image, &job.options)?;
     let seconds = decoded.elapsed().as_secs_f64();
 
-    if let Some(path) = &args.output {
-        let ro = RenderOptions { proportional: args.proportional, ..RenderOptions::default() };
-        let out = if args.strip {
-            render::render_strip(image.width(), &palette.swatches, &ro)?
+    let mut png = None;
+    if let Some(ro) = &job.render {
+        let out = if job.strip {
+            render::render_strip(image.width(), &palette.swatches, ro)?
         } else {
-            render::render_composite(&image, &palette.swatches, &ro)?
+            render::render_composite(&image, &palette.swatches, ro)?
         };
         drop(image);
-        write_png(path, &out)?;
+        match &job.outputs[index] {
+            Some(path) => write_png(path, &out)?,
+            None => png = Some(out),
+        }
     }
 
-    let stem = std::path::Path::new(&args.input).file_stem().and_then(|s| s.to_str()).unwrap_or("cinepal");
-    let text = match args.format {
-        Format::Text => export::to_text(&palette),
-        Format::Json => export::to_json(&palette, Some(seconds)) + "\n",
-        Format::Css => export::to_css(&palette),
-        Format::Gpl => export::to_gpl(&palette, stem),
+    let cx = ExportContext {
+        name: stem(input).into(),
+        proportional: job.render.is_some_and(|r| r.proportional),
+        seconds: Some(seconds),
     };
+    if let Some(dir) = &job.out_dir {
+        if matches!(job.format, Format::Gpl | Format::Svg) {
+            let path = dir.join(job.format.file_name(stem(input)));
+            let text = job.format.write(&palette, &cx)?;
+            std::fs::write(&path, text).map_err(|e| cannot_write(&path, &e))?;
+        }
+        if matches!(job.format, Format::Gpl | Format::Svg | Format::Png) {
+            return Ok(Vec::new());
+        }
+    }
+    Ok(match job.format {
+        Format::Png => {
+            let mut bytes = Vec::new();
+            encode_png(&mut bytes, png.as_ref().expect("rendered for --format png")).map_err(|e| Failure(1, e))?;
+            bytes
+        }
+        Format::Json if job.several => {
+            let line = FileLine { file: input, report: Report { palette: &palette, seconds: cx.seconds } };
+            (serde_json::to_string(&line).expect("a palette serializes") + "\n").into_bytes()
+        }
+        Format::Text if job.several => format!("==> {input} <==\n{}\n", job.format.write(&palette, &cx)?).into_bytes(),
+        Format::Css if job.several => format!("/* {input:?} */\n{}", job.format.write(&palette, &cx)?).into_bytes(),
+        format => format.write(&palette, &cx)?.into_bytes(),
+    })
+}
+
+/// A line of `--format json` with several images: the file, then its palette.
+#[derive(serde::Serialize)]
+struct FileLine<'a> {
+    file: &'a str,
+    #[serde(flatten)]
+    report: Report<'a>,
+}
+
+fn cannot_write(path: &Path, e: &dyn std::fmt::Display) -> Failure {
+    Failure(1, format!("cannot write {:?}: {e}", path.display().to_string()))
+}
+
+/// Encodes the composite straight from its buffer (no copy: at 64 megapixels
+/// a copy is 256 MiB).
+fn write_png(path: &Path, img: &Image) -> Result<(), Failure> {
+    let file = std::fs::File::create(path).map_err(|e| cannot_write(path, &e))?;
+    let mut out = std::io::BufWriter::new(file);
+    encode_png(&mut out, img).map_err(|e| cannot_write(path, &e))?;
+    out.flush().map_err(|e| cannot_write(path, &e))
+}
+
+fn encode_png(out: &mut impl Write, img: &Image) -> Result<(), String> {
+    use image::ImageEncoder;
+    image::codecs::png::PngEncoder::new(out)
+        .write_image(img.data(), img.width(), img.height(), image::ExtendedColorType::Rgba8)
+        .map_err(|e| e.to_string())
+}
+
+/// Writes to stdout; a closed pipe (`| head`) ends the output quietly.
+fn print(bytes: &[u8]) -> Result<(), Failure> {
     let mut stdout = std::io::stdout().lock();
-    match stdout.write_all(text.as_bytes()).and_then(|_| stdout.flush()) {
+    match stdout.write_all(bytes).and_then(|_| stdout.flush()) {
         Ok(()) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Failure(1, format!("cannot write to stdout: {e}"))),
     }
 }
 
-/// Encodes the composite straight from its buffer (no copy: at 64 megapixels
-/// a copy is 256 MiB).
-fn write_png(path: &std::path::Path, img: &cinepal::Image) -> Result<(), Failure> {
-    use image::ImageEncoder;
-    let cannot = |e: &dyn std::fmt::Display| Failure(1, format!("cannot write {:?}: {e}", path.display().to_string()));
-    let file = std::fs::File::create(path).map_err(|e| cannot(&e))?;
-    let mut out = std::io::BufWriter::new(file);
-    image::codecs::png::PngEncoder::new(&mut out)
-        .write_image(img.data(), img.width(), img.height(), image::ExtendedColorType::Rgba8)
-        .map_err(|e| cannot(&e))?;
-    out.flush().map_err(|e| cannot(&e))
+/// What one image gave: its bytes for stdout, or why not.
+type Outcome = Result<Vec<u8>, Failure>;
+
+/// Every image, `jobs` at a time; output in the order given, as soon as it
+/// is ready. Returns the first failed image's status.
+fn process_all(job: &Job, inputs: &[String], jobs: usize) -> Result<(), Failure> {
+    let slots: Mutex<Vec<Option<Outcome>>> = Mutex::new((0..inputs.len()).map(|_| None).collect());
+    let ready = Condvar::new();
+    let next = AtomicUsize::new(0);
+    let mut first_failure: Option<u8> = None;
+    std::thread::scope(|scope| {
+        for _ in 0..jobs.min(inputs.len()) {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(input) = inputs.get(i) else { break };
+                let result = std::panic::catch_unwind(|| process(job, i, input))
+                    .unwrap_or_else(|p| Err(Failure(70, internal_error(p))));
+                slots.lock().expect("no panic while locked")[i] = Some(result);
+                ready.notify_all();
+            });
+        }
+        for (i, input) in inputs.iter().enumerate() {
+            let mut guard = slots.lock().expect("no panic while locked");
+            let result = loop {
+                if let Some(r) = guard[i].take() {
+                    break r;
+                }
+                guard = ready.wait(guard).expect("no panic while locked");
+            };
+            drop(guard);
+            match result.and_then(|bytes| print(&bytes)) {
+                Ok(()) => {}
+                Err(Failure(code, msg)) => {
+                    // Say which image failed, unless the message already does.
+                    if msg.contains(&format!("{input:?}")) {
+                        eprintln!("cinepal: {msg}");
+                    } else {
+                        eprintln!("cinepal: {input:?}: {msg}");
+                    }
+                    first_failure.get_or_insert(code);
+                }
+            }
+        }
+    });
+    match first_failure {
+        None => Ok(()),
+        Some(code) => Err(Failure(code, String::new())),
+    }
+}
+
+fn try_main() -> Result<(), Failure> {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) if matches!(e.kind(), clap::error::ErrorKind::DisplayHelp | clap::error::ErrorKind::DisplayVersion) => {
+            print(e.render().to_string().as_bytes())?;
+            return Ok(());
+        }
+        Err(e) => return Err(usage(clap_message(&e))),
+    };
+    let job = Job::new(&cli)?;
+    if !job.several {
+        return print(&process(&job, 0, &cli.inputs[0])?);
+    }
+    let jobs =
+        cli.jobs.map(|j| j as usize).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    process_all(&job, &cli.inputs, jobs)
+}
+
+fn internal_error(p: Box<dyn std::any::Any + Send>) -> String {
+    let msg = p
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_default();
+    format!("internal error (please report): {msg}")
 }
 
 fn main() -> ExitCode {
     // A panic would be a bug; report it as one line, not a backtrace.
     std::panic::set_hook(Box::new(|_| {}));
-    let result = std::panic::catch_unwind(try_main).unwrap_or_else(|p| {
-        let msg = p
-            .downcast_ref::<&str>()
-            .map(|s| s.to_string())
-            .or_else(|| p.downcast_ref::<String>().cloned())
-            .unwrap_or_default();
-        Err(Failure(70, format!("internal error (please report): {msg}")))
-    });
+    let result = std::panic::catch_unwind(try_main).unwrap_or_else(|p| Err(Failure(70, internal_error(p))));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(Failure(code, msg)) => {
-            eprintln!("cinepal: {msg}");
+            if !msg.is_empty() {
+                eprintln!("cinepal: {msg}");
+            }
             ExitCode::from(code)
         }
     }

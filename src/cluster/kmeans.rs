@@ -31,8 +31,6 @@ pub struct KMeans {
     pub centers: Vec<Point>,
     /// The center of each point.
     pub labels: Vec<u32>,
-    /// Weighted sum of squared distances to the assigned centers.
-    pub sse: f64,
 }
 
 /// Clusters weighted points into `k` groups; deterministic for a `seed`.
@@ -275,8 +273,7 @@ fn lloyd_hamerly(points: &[Point], weights: &[f64], mut centers: Vec<Point>) -> 
             break;
         }
     }
-    let sse = points.iter().zip(weights).zip(&labels).map(|((p, &w), &l)| w * dist2(p, &centers[l as usize])).sum();
-    KMeans { centers, labels, sse }
+    KMeans { centers, labels }
 }
 
 #[cfg(test)]

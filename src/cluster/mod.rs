@@ -4,9 +4,11 @@
 //! the number of pixels it stands for) and returns a label per point.
 
 pub mod agglomerative;
+pub mod distinct;
 pub mod kmeans;
 pub mod split;
 
+use crate::choice::{serde_by_name, Choice, Named};
 use crate::color::Point;
 
 /// A clustering method, with the seed notebook's names as aliases.
@@ -24,33 +26,48 @@ pub enum Method {
     Single,
 }
 
+impl Named for Method {
+    const WHAT: &'static str = "method";
+    const CHOICES: &'static [Choice<Method>] = &[
+        Choice {
+            value: Method::KMeans,
+            name: "kmeans",
+            aliases: &["k-means"],
+            hint: "fast; colors that cover the most area",
+        },
+        Choice {
+            value: Method::Ward,
+            name: "ward",
+            aliases: &["agglomerative-ward"],
+            hint: "even, compact groups of similar colors",
+        },
+        Choice {
+            value: Method::Complete,
+            name: "complete",
+            aliases: &["agglomerative-complete"],
+            hint: "keeps small vivid accents",
+        },
+        Choice {
+            value: Method::Average,
+            name: "average",
+            aliases: &["agglomerative-average"],
+            hint: "between ward and complete",
+        },
+        Choice {
+            value: Method::Single,
+            name: "single",
+            aliases: &["agglomerative-single"],
+            hint: "follows gradients; isolates the most distinct colors",
+        },
+    ];
+}
+
+serde_by_name!(Method);
+
 impl Method {
-    /// Every method, in the order front ends list them.
-    pub const ALL: [Method; 5] = [Method::KMeans, Method::Ward, Method::Complete, Method::Average, Method::Single];
-
-    /// The canonical name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Method::KMeans => "kmeans",
-            Method::Ward => "ward",
-            Method::Complete => "complete",
-            Method::Average => "average",
-            Method::Single => "single",
-        }
-    }
-
-    /// Parses a canonical name or alias; `-` and `_` are alike, case is ignored.
-    pub fn parse(s: &str) -> Option<Method> {
-        let s = s.trim().to_ascii_lowercase().replace('_', "-");
-        let s = s.strip_prefix("agglomerative-").unwrap_or(&s);
-        Some(match s {
-            "kmeans" | "k-means" => Method::KMeans,
-            "ward" => Method::Ward,
-            "complete" => Method::Complete,
-            "average" => Method::Average,
-            "single" => Method::Single,
-            _ => return None,
-        })
+    /// Whether the seed changes this method's result (only k-means draws random numbers).
+    pub fn uses_seed(self) -> bool {
+        matches!(self, Method::KMeans)
     }
 }
 
@@ -68,12 +85,6 @@ pub fn cluster(points: &[Point], weights: &[f64], k: usize, method: Method, seed
         Method::Average => agglomerative::cluster(points, weights, k, agglomerative::Linkage::Average),
         Method::Single => agglomerative::cluster(points, weights, k, agglomerative::Linkage::Single),
     }
-}
-
-/// Weighted sum of squared distances from each point to its cluster's mean.
-pub fn total_sse(points: &[Point], weights: &[f64], labels: &[u32], k: usize) -> f64 {
-    let means = cluster_means(points, weights, labels, k);
-    points.iter().zip(weights).zip(labels).map(|((p, &w), &l)| w * crate::color::dist2(p, &means[l as usize].0)).sum()
 }
 
 /// The weighted mean and the total weight of each cluster.
@@ -95,12 +106,19 @@ mod tests {
 
     #[test]
     fn names_and_aliases_parse() {
-        for m in Method::ALL {
-            assert_eq!(Method::parse(m.name()), Some(m));
+        for m in Method::CHOICES {
+            assert_eq!(Method::parse(m.name), Ok(m.value));
         }
-        assert_eq!(Method::parse("k-means"), Some(Method::KMeans));
-        assert_eq!(Method::parse("agglomerative-complete"), Some(Method::Complete));
-        assert_eq!(Method::parse("Agglomerative_Ward"), Some(Method::Ward));
-        assert_eq!(Method::parse("dbscan"), None);
+        assert_eq!(Method::parse("k-means"), Ok(Method::KMeans));
+        assert_eq!(Method::parse("agglomerative-complete"), Ok(Method::Complete));
+        assert_eq!(Method::parse("Agglomerative_Ward"), Ok(Method::Ward));
+        let e = Method::parse("dbscan").unwrap_err().to_string();
+        assert!(e.starts_with("unknown method \"dbscan\"; allowed: kmeans, ward, complete, average, single (or k-means, agglomerative-ward"), "{e}");
+    }
+
+    #[test]
+    fn only_kmeans_uses_the_seed() {
+        let seeded: Vec<Method> = Method::CHOICES.iter().map(|c| c.value).filter(|m| m.uses_seed()).collect();
+        assert_eq!(seeded, vec![Method::KMeans]);
     }
 }

@@ -1,0 +1,343 @@
+//! Bytes to an [`Image`], with limits against hostile files.
+
+use std::io::{BufRead, Cursor, Read, Seek, SeekFrom};
+
+use image::{DynamicImage, ImageDecoder, ImageError, ImageFormat, ImageReader};
+
+use crate::error::{Error, Result};
+use crate::image::Image;
+
+mod jpeg;
+mod png;
+
+use self::jpeg::{check_jpeg, decode_jpeg, decode_jpeg_vec};
+use self::png::decode_png;
+
+/// Decoding limits. A file whose header declares more is refused before any
+/// pixel memory is allocated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Limits {
+    /// Most pixels (width × height). Default 64 megapixels.
+    pub max_pixels: u64,
+    /// Most columns or rows. Default 65,535.
+    pub max_side: u32,
+    /// Most bytes a decoder may allocate. Default 768 MiB (a 64-megapixel
+    /// 16-bit RGBA PNG needs 512 MiB). Until a file's header has told its
+    /// size, a decoder may allocate at most [`HEADER_ALLOC`] (metadata such
+    /// as an ICC profile); afterwards, at most what an image of that size can
+    /// need (16 bytes a pixel plus 64 MiB) when that is less.
+    pub max_alloc: u64,
+    /// Largest file read. Default 640 MiB (an incompressible 64-megapixel
+    /// 16-bit RGBA PNG is 512 MiB).
+    pub max_file_bytes: u64,
+    /// Most JPEG scans × pixels, as a multiple of `max_pixels`. Default 25:
+    /// a progressive JPEG's decoding time grows with its number of scans
+    /// (libjpeg writes 10, mozjpeg up to 12), so a 64-megapixel JPEG may have
+    /// 25 scans and a 12-megapixel one 133.
+    pub max_jpeg_scan_factor: u64,
+}
+
+/// What a decoder may allocate before the header has told the image's size.
+pub const HEADER_ALLOC: u64 = 16 << 20;
+
+impl Default for Limits {
+    fn default() -> Limits {
+        Limits {
+            max_pixels: 64_000_000,
+            max_side: 65_535,
+            max_alloc: 768 << 20,
+            max_file_bytes: 640 << 20,
+            max_jpeg_scan_factor: 25,
+        }
+    }
+}
+
+/// The formats cinepal reads, for messages.
+pub const FORMATS: &str = "PNG, JPEG, WebP, GIF or BMP";
+
+/// Decodes PNG, JPEG, WebP, GIF (first frame) or BMP bytes, applies the EXIF
+/// orientation, and returns 8-bit RGB or RGBA pixels.
+pub fn decode(bytes: &[u8], limits: &Limits) -> Result<Image> {
+    check_file_size(bytes.len() as u64, limits)?;
+    let (reader, format) = open(Cursor::new(bytes))?;
+    match format {
+        ImageFormat::Jpeg => {
+            // Decoded in place, up to its end-of-image marker.
+            let (decoder, end) = check_jpeg(bytes, limits)?;
+            decode_jpeg(&bytes[..end], decoder, limits)
+        }
+        _ => decode_with(reader, format, limits),
+    }
+}
+
+/// Like [`decode`], but reads from a stream (a buffered file, say) instead of
+/// bytes in memory, so that a PNG, WebP, GIF or BMP is never held whole: the
+/// decoder reads it as it goes. A JPEG is read whole (its decoders need it;
+/// at most [`Limits::max_file_bytes`]) and decoded in place. The file is the
+/// whole stream, from position 0. Returns the same pixels as [`decode`].
+pub fn decode_stream<R: BufRead + Seek>(mut stream: R, limits: &Limits) -> Result<Image> {
+    let io = |e: std::io::Error| Error::Decode(format!("the file could not be read: {e}"));
+    // Decoders seek to offsets from the start of the file (BMP's pixel data):
+    // the file is the stream from position 0.
+    stream.seek(SeekFrom::Start(0)).map_err(io)?;
+    let (reader, format) = open(stream)?;
+    match format {
+        ImageFormat::Jpeg => {
+            // Read whole: the decoders need it in memory.
+            let mut bytes = Vec::new();
+            reader.into_inner().take(limits.max_file_bytes.saturating_add(1)).read_to_end(&mut bytes).map_err(io)?;
+            check_file_size(bytes.len() as u64, limits)?;
+            decode_jpeg_vec(bytes, limits)
+        }
+        _ => decode_with(reader, format, limits),
+    }
+}
+
+/// Like [`decode`], but takes the bytes: a JPEG's memory is then given back
+/// past its end-of-image marker (junk, or a phone's appended preview) before
+/// it is decoded. For a front end that reads a whole file anyway (a pipe, or
+/// the bytes handed to WebAssembly).
+pub fn decode_vec(bytes: Vec<u8>, limits: &Limits) -> Result<Image> {
+    check_file_size(bytes.len() as u64, limits)?;
+    let (reader, format) = open(Cursor::new(&bytes[..]))?;
+    match format {
+        ImageFormat::Jpeg => decode_jpeg_vec(bytes, limits),
+        _ => decode_with(reader, format, limits),
+    }
+}
+
+/// Refuses a file larger than [`Limits::max_file_bytes`].
+pub fn check_file_size(bytes: u64, limits: &Limits) -> Result<()> {
+    if bytes > limits.max_file_bytes {
+        return Err(Error::Limits(format!(
+            "the file is {:.0} MiB; the limit is {} MiB",
+            (bytes as f64 / (1 << 20) as f64).ceil(),
+            limits.max_file_bytes >> 20
+        )));
+    }
+    Ok(())
+}
+
+/// Guesses the format from the first bytes: one cinepal reads, or an error.
+fn open<R: BufRead + Seek>(mut stream: R) -> Result<(ImageReader<R>, ImageFormat)> {
+    let io = |e: std::io::Error| Error::Decode(format!("the file could not be read: {e}"));
+    if stream.fill_buf().map_err(io)?.is_empty() {
+        return Err(Error::Decode("the file is empty".into()));
+    }
+    let reader = ImageReader::new(stream).with_guessed_format().map_err(io)?;
+    match reader.format() {
+        Some(f @ (ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif | ImageFormat::Bmp)) => {
+            Ok((reader, f))
+        }
+        Some(f) => Err(Error::Decode(format!("{f:?} images are not supported; cinepal reads {FORMATS}"))),
+        None => Err(Error::Decode(format!("the file is not an image cinepal can read (expected {FORMATS})"))),
+    }
+}
+
+fn decode_with<R: BufRead + Seek>(mut reader: ImageReader<R>, format: ImageFormat, limits: &Limits) -> Result<Image> {
+    let name = format_name(format);
+    if format == ImageFormat::Png {
+        let stream = reader.into_inner();
+        return decode_png(stream, limits);
+    }
+    let mut l = image::Limits::default();
+    l.max_image_width = Some(limits.max_side);
+    l.max_image_height = Some(limits.max_side);
+    // Until the header tells the size, only metadata is read: a small budget,
+    // so a PNG whose ICC profile inflates to gigabytes is refused early.
+    l.max_alloc = Some(limits.max_alloc.min(HEADER_ALLOC));
+    reader.limits(l.clone());
+    let mut decoder = reader.into_decoder().map_err(|e| match e {
+        ImageError::Limits(l) if l.kind() == image::error::LimitErrorKind::InsufficientMemory => {
+            Error::Limits(format!(
+                "the {name}'s metadata (what comes before the pixels, such as a color profile) needs more than \
+             the {} MiB allowed for it",
+                HEADER_ALLOC >> 20
+            ))
+        }
+        e => map_error(e, name, limits),
+    })?;
+    let (w, h) = decoder.dimensions();
+    check_size(w, h, limits)?;
+    // The header's size is now known: allow the decoder only what an image of
+    // that size can need (16 bytes a pixel covers 16-bit RGBA plus the 8-bit
+    // copy), so a frame larger than its GIF screen cannot take the whole budget.
+    let mut tight = l;
+    let need = (w as u64 * h as u64).saturating_mul(16).saturating_add(64 << 20);
+    tight.max_alloc = Some(limits.max_alloc.min(need));
+    decoder.set_limits(tight).map_err(|e| map_error(e, name, limits))?;
+    let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut img = DynamicImage::from_decoder(decoder).map_err(|e| match e {
+        ImageError::Limits(l)
+            if l.kind() == image::error::LimitErrorKind::InsufficientMemory && need < limits.max_alloc =>
+        {
+            Error::Limits(format!(
+                "the {name} is {w}x{h} but needs more memory than an image of that size can ({} MiB): \
+                 a frame larger than the image, refused",
+                need >> 20
+            ))
+        }
+        e => map_error(e, name, limits),
+    })?;
+    img.apply_orientation(orientation);
+    to_image(img)
+}
+
+fn to_image(img: DynamicImage) -> Result<Image> {
+    let (w, h) = (img.width(), img.height());
+    match img {
+        DynamicImage::ImageRgb8(b) => Image::from_rgb(w, h, b.into_raw()),
+        DynamicImage::ImageRgba8(b) => Image::from_rgba(w, h, b.into_raw()),
+        other if other.color().has_alpha() => Image::from_rgba(w, h, other.into_rgba8().into_raw()),
+        other => Image::from_rgb(w, h, other.into_rgb8().into_raw()),
+    }
+}
+
+fn check_size(w: u32, h: u32, limits: &Limits) -> Result<()> {
+    if w == 0 || h == 0 {
+        return Err(Error::Decode(format!("the file declares an empty image ({w}x{h}); it needs at least one pixel")));
+    }
+    if w.max(h) > limits.max_side {
+        return Err(Error::Limits(format!("the image is {w}x{h}; the limit is {} pixels a side", limits.max_side)));
+    }
+    let pixels = w as u64 * h as u64;
+    if pixels > limits.max_pixels {
+        return Err(Error::Limits(format!(
+            "the image is {w}x{h} ({:.1} megapixels); the limit is {:.1} megapixels",
+            pixels as f64 / 1e6,
+            limits.max_pixels as f64 / 1e6
+        )));
+    }
+    Ok(())
+}
+
+fn format_name(f: ImageFormat) -> &'static str {
+    match f {
+        ImageFormat::Png => "PNG",
+        ImageFormat::Jpeg => "JPEG",
+        ImageFormat::WebP => "WebP",
+        ImageFormat::Gif => "GIF",
+        _ => "BMP",
+    }
+}
+
+fn map_error(e: ImageError, name: &str, limits: &Limits) -> Error {
+    // Decoders' messages may hold line breaks (zune-jpeg ends some with one): one line.
+    let one_line = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
+    match map_error_lines(e, name, limits) {
+        Error::Decode(m) => Error::Decode(one_line(m)),
+        Error::Limits(m) => Error::Limits(one_line(m)),
+        other => other,
+    }
+}
+
+fn map_error_lines(e: ImageError, name: &str, limits: &Limits) -> Error {
+    match e {
+        ImageError::Limits(l) => Error::Limits(format!(
+            "the {name} is larger than the decoding limits allow ({l}); the limits are {} pixels a side, {:.0} megapixels and {} MiB of memory",
+            limits.max_side,
+            limits.max_pixels as f64 / 1e6,
+            limits.max_alloc >> 20
+        )),
+        ImageError::IoError(io) if io.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Error::Decode(format!("the {name} file is truncated (it ends before the image data does)"))
+        }
+        ImageError::Unsupported(u) => Error::Decode(format!("this {name} uses a feature cinepal cannot read: {u}")),
+        other => Error::Decode(format!("the {name} file is corrupt: {other}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn png(w: u32, h: u32, rgba: &[u8]) -> Vec<u8> {
+        let mut out = Vec::new();
+        image::RgbaImage::from_raw(w, h, rgba.to_vec())
+            .unwrap()
+            .write_to(&mut Cursor::new(&mut out), ImageFormat::Png)
+            .unwrap();
+        out
+    }
+
+    #[test]
+    fn png_round_trips() {
+        let img = decode(&png(2, 1, &[1, 2, 3, 255, 4, 5, 6, 0]), &Limits::default()).unwrap();
+        assert_eq!((img.width(), img.height()), (2, 1));
+        assert_eq!(img.rgba_at(1, 0), [4, 5, 6, 0]);
+    }
+
+    #[test]
+    fn empty_and_text_files_are_decode_errors() {
+        assert_eq!(decode(b"", &Limits::default()).unwrap_err(), Error::Decode("the file is empty".into()));
+        let e = decode(b"hello, this is not an image\n", &Limits::default()).unwrap_err();
+        assert!(matches!(e, Error::Decode(_)) && e.to_string().contains("PNG, JPEG"), "{e}");
+    }
+
+    #[test]
+    fn pixel_limit_is_enforced_with_a_message() {
+        let bytes = png(20, 20, &[9; 20 * 20 * 4]);
+        let e = decode(&bytes, &Limits { max_pixels: 100, ..Limits::default() }).unwrap_err();
+        assert!(matches!(e, Error::Limits(_)));
+        assert!(e.to_string().contains("20x20") && e.to_string().contains("limit"), "{e}");
+    }
+
+    pub(super) fn encode(img: &DynamicImage, format: ImageFormat) -> Vec<u8> {
+        let mut out = Vec::new();
+        img.write_to(&mut Cursor::new(&mut out), format).unwrap();
+        out
+    }
+
+    pub(super) fn gradient(w: u32, h: u32) -> DynamicImage {
+        DynamicImage::ImageRgb8(image::RgbImage::from_fn(w, h, |x, y| image::Rgb([(x * 7) as u8, (y * 5) as u8, 90])))
+    }
+
+    #[test]
+    fn a_stream_decodes_to_the_same_pixels_as_bytes() {
+        let img = gradient(37, 23);
+        for format in [ImageFormat::Png, ImageFormat::Jpeg, ImageFormat::WebP, ImageFormat::Gif, ImageFormat::Bmp] {
+            let bytes = encode(&img, format);
+            let from_bytes = decode(&bytes, &Limits::default()).unwrap();
+            // A reader left somewhere in the file, handing out little at a time.
+            let mut cursor = Cursor::new(bytes.clone());
+            cursor.set_position(5);
+            let from_stream = decode_stream(std::io::BufReader::with_capacity(7, cursor), &Limits::default()).unwrap();
+            assert!(from_bytes == from_stream, "{format:?}: the stream decodes to other pixels");
+            assert!(decode_vec(bytes, &Limits::default()).unwrap() == from_bytes, "{format:?}: decode_vec");
+            assert_eq!((from_stream.width(), from_stream.height()), (37, 23), "{format:?}");
+        }
+        // What follows a JPEG's end (a phone's appended preview, junk) is not decoded.
+        let jpeg = encode(&img, ImageFormat::Jpeg);
+        let mut padded = jpeg.clone();
+        padded.extend((0..5000u32).map(|i| (i * 37 % 251) as u8));
+        let plain = decode(&jpeg, &Limits::default()).unwrap();
+        assert!(decode(&padded, &Limits::default()).unwrap() == plain);
+        let streamed = decode_stream(std::io::BufReader::with_capacity(7, Cursor::new(&padded)), &Limits::default());
+        assert!(streamed.unwrap() == plain);
+        assert!(decode_vec(padded, &Limits::default()).unwrap() == plain);
+        let e = decode_stream(Cursor::new(Vec::new()), &Limits::default()).unwrap_err();
+        assert_eq!(e, Error::Decode("the file is empty".into()));
+    }
+
+    #[test]
+    fn files_over_the_size_limit_are_refused() {
+        let bytes = encode(&gradient(40, 40), ImageFormat::Png);
+        let small = Limits { max_file_bytes: bytes.len() as u64 - 1, ..Limits::default() };
+        let e = decode(&bytes, &small).unwrap_err();
+        assert!(matches!(e, Error::Limits(_)) && e.to_string().contains("the limit is 0 MiB"), "{e}");
+        assert!(decode(&bytes, &Limits { max_file_bytes: bytes.len() as u64, ..small }).is_ok());
+        // A JPEG stream is read whole, so it is held to the limit as it is read.
+        let jpeg = encode(&gradient(40, 40), ImageFormat::Jpeg);
+        let e = decode_stream(Cursor::new(&jpeg), &Limits { max_file_bytes: jpeg.len() as u64 - 1, ..small });
+        assert!(matches!(e, Err(Error::Limits(_))), "{e:?}");
+        assert!(check_file_size(640 << 20, &Limits::default()).is_ok());
+        assert!(check_file_size((640 << 20) + 1, &Limits::default()).is_err());
+    }
+
+    #[test]
+    fn sides_over_the_limit_are_refused_with_the_limit_named() {
+        let bytes = encode(&gradient(300, 2), ImageFormat::Png);
+        let e = decode(&bytes, &Limits { max_side: 299, ..Limits::default() }).unwrap_err();
+        assert_eq!(e, Error::Limits("the image is 300x2; the limit is 299 pixels a side".into()));
+    }
+}

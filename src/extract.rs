@@ -1,0 +1,54 @@
+//! The pipeline from an image to a sorted palette.
+
+use crate::cluster::{self, distinct::make_distinct};
+use crate::color::{self, Point};
+use crate::error::Result;
+use crate::histogram::{weighted_colors, WeightedColors};
+use crate::image::Image;
+use crate::options::Options;
+use crate::palette::Palette;
+use crate::sort;
+use crate::swatch::Swatch;
+
+/// Extracts the palette of `image`.
+pub fn extract(image: &Image, options: &Options) -> Result<Palette> {
+    let stride = options.sampling.stride(image.width(), image.height());
+    let colors = weighted_colors(image, stride, options.alpha_threshold, options.colors.get())?;
+    let swatches = swatches_of(&colors, options);
+    let order = sort::order(&swatches, &options.sort)?;
+    Ok(Palette {
+        width: image.width(),
+        height: image.height(),
+        pixels: image.pixel_count(),
+        counted: colors.counted,
+        options: options.clone(),
+        swatches: order.iter().map(|&i| swatches[i]).collect(),
+        order,
+    })
+}
+
+/// Clusters the weighted colors into swatches (in the clustering's order).
+fn swatches_of(colors: &WeightedColors, options: &Options) -> Vec<Swatch> {
+    let total = colors.counted as f64;
+    let k = options.colors.get();
+    if colors.exact && colors.len() <= k {
+        // Fewer distinct colors than asked: exactly those, most frequent first.
+        let mut sw: Vec<Swatch> = colors
+            .colors
+            .iter()
+            .zip(&colors.weights)
+            .map(|(c, &w)| Swatch { rgb: c.map(color::quantize), share: w / total })
+            .collect();
+        sw.sort_by(|a, b| b.share.total_cmp(&a.share).then(a.rgb.cmp(&b.rgb)));
+        return sw;
+    }
+    let points: Vec<Point> = colors.colors.iter().map(|&c| options.space.point(c)).collect();
+    let weights = &colors.weights;
+    let mut labels = cluster::cluster(&points, weights, k, options.method, options.seed);
+    make_distinct(&points, weights, &mut labels, k, options.space);
+    let count = *labels.iter().max().expect("points") as usize + 1;
+    cluster::cluster_means(&points, weights, &labels, count)
+        .into_iter()
+        .map(|(mean, w)| Swatch { rgb: options.space.rgb8(mean), share: w / total })
+        .collect()
+}
