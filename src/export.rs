@@ -53,14 +53,16 @@ pub struct FormatSpec {
 /// Files are named after their image: `still.jpg` → `still-palette.json`.
 pub const FILE_SUFFIX: &str = "-palette";
 
-/// What a writer needs besides the palette.
-#[derive(Debug, Clone, PartialEq)]
+/// What a writer needs besides the palette. The wasm API takes `{name, proportional}`.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ExportContext {
     /// The palette's name (the GIMP palette's `Name:`), usually the image's file stem.
     pub name: String,
     /// Swatch widths proportional to their shares (SVG).
     pub proportional: bool,
     /// Seconds the extraction took, written in the JSON when known.
+    #[serde(skip)]
     pub seconds: Option<f64>,
 }
 
@@ -109,6 +111,40 @@ impl Format {
             }
         })
     }
+}
+
+impl Format {
+    /// Whether the palettes of several images can follow each other on one
+    /// stream (one JSON object a line; text and CSS headed by the file's name).
+    /// Otherwise each image gets a file of its own.
+    pub fn streams(self) -> bool {
+        matches!(self, Format::Text | Format::Json | Format::Css)
+    }
+
+    /// The palette of `file`, one of several on a stream (see [`Format::streams`]).
+    pub fn write_in_stream(self, file: &str, p: &Palette, cx: &ExportContext) -> Result<String> {
+        Ok(match self {
+            Format::Json => {
+                let line = FileReport { file, report: Report { palette: p, seconds: cx.seconds } };
+                serde_json::to_string(&line).expect("a palette serializes") + "\n"
+            }
+            Format::Text => format!("==> {file} <==\n{}\n", self.write(p, cx)?),
+            Format::Css => format!("/* {file:?} */\n{}", self.write(p, cx)?),
+            _ => {
+                return Err(Error::InvalidOption(format!(
+                    "--format {self} gives one file an image: with several images use --out-dir DIR"
+                )))
+            }
+        })
+    }
+}
+
+/// A line of JSON Lines for several images: the file, then its report.
+#[derive(Serialize)]
+struct FileReport<'a> {
+    file: &'a str,
+    #[serde(flatten)]
+    report: Report<'a>,
 }
 
 impl std::fmt::Display for Palette {

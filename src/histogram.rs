@@ -135,6 +135,36 @@ fn exact_colors(image: &Image, stride: usize, alpha_threshold: u8, counted: u64)
     }
 }
 
+/// The image's weighted colors as flat arrays for a 3-D scatter (the page's
+/// "Colors in 3-D"): three values an entry in `rgb` and `oklab`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Scatter {
+    /// 8-bit sRGB of each entry's mean.
+    pub rgb: Vec<u8>,
+    /// Oklab of each entry's mean.
+    pub oklab: Vec<f32>,
+    /// Pixels each entry stands for.
+    pub weight: Vec<f32>,
+}
+
+/// The grid's cells (at most 32,768, exact means) of the pixels `options` counts.
+pub fn scatter(image: &Image, options: &crate::options::Options) -> Result<Scatter> {
+    let stride = options.sampling.stride(image.width(), image.height());
+    // want = 0: always the grid's cells, never the exact-colors pass.
+    let wc = weighted_colors(image, stride, options.alpha_threshold, 0)?;
+    let mut out = Scatter {
+        rgb: Vec::with_capacity(wc.len() * 3),
+        oklab: Vec::with_capacity(wc.len() * 3),
+        weight: wc.weights.iter().map(|&w| w as f32).collect(),
+    };
+    for c in &wc.colors {
+        out.rgb.extend(c.map(crate::color::quantize));
+        let o = crate::color::srgb_to_oklab(*c);
+        out.oklab.extend([o.l as f32, o.a as f32, o.b as f32]);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -16,18 +16,22 @@ use crate::swatch::Swatch;
 /// few colors would otherwise ask for gigapixels of memory.
 pub const MAX_COMPOSITE_PIXELS: u64 = 128_000_000;
 
-/// How the strip is drawn.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What is drawn and how. Serialized with the keys the wasm API takes
+/// (`proportional`, `strip`, `background`); a missing key is its default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct RenderOptions {
     /// Widths proportional to each swatch's share (the gaps stay `m`).
     pub proportional: bool,
+    /// The strip alone, without the image above it.
+    pub strip: bool,
     /// The band's color behind the swatches (white by default).
     pub background: [u8; 3],
 }
 
 impl Default for RenderOptions {
     fn default() -> RenderOptions {
-        RenderOptions { proportional: false, background: [255, 255, 255] }
+        RenderOptions { proportional: false, strip: false, background: [255, 255, 255] }
     }
 }
 
@@ -124,12 +128,28 @@ fn composite_geometry(
     Ok((g, height))
 }
 
+/// What `options` asks for: the strip alone, or the image with its strip below it.
+pub fn render(image: &Image, swatches: &[Swatch], options: &RenderOptions) -> Result<Image> {
+    if options.strip {
+        render_strip(image.width(), swatches, options)
+    } else {
+        render_composite(image, swatches, options)
+    }
+}
+
+/// The size of what [`render`] gives.
+pub fn output_size(image: &Image, swatches: &[Swatch], options: &RenderOptions) -> Result<(u32, u32)> {
+    let (w, h) = composite_size(image.width(), image.height(), swatches, options)?;
+    Ok(if options.strip { (w, h - image.height()) } else { (w, h) })
+}
+
 /// The image with its strip below it, as RGBA at the image's full resolution:
 /// the image's pixels, then those of [`render_strip`].
 pub fn render_composite(image: &Image, swatches: &[Swatch], options: &RenderOptions) -> Result<Image> {
     let (width, height) = composite_size(image.width(), image.height(), swatches, options)?;
     let mut data = Vec::with_capacity(width as usize * height as usize * 4);
-    for_each_band(image, swatches, options, usize::MAX, |_, _, band| data.extend_from_slice(band))?;
+    let whole = RenderOptions { strip: false, ..*options };
+    for_each_band(image, swatches, &whole, usize::MAX, |_, _, band| data.extend_from_slice(band))?;
     Image::new(width, height, Layout::Rgba8, data)
 }
 
@@ -138,9 +158,10 @@ pub fn render_composite(image: &Image, swatches: &[Swatch], options: &RenderOpti
 /// megapixels) beside the image.
 pub const BAND_BYTES: usize = 4 << 20;
 
-/// Calls `f(y, rows, rgba)` for consecutive bands of the composite, top to
-/// bottom: the image's rows as RGBA, at most about `band_bytes` at a time,
-/// then the strip as one band. Returns the composite's size.
+/// Calls `f(y, rows, rgba)` for consecutive bands of what [`render`] gives,
+/// top to bottom: the image's rows as RGBA, at most about `band_bytes` at a
+/// time (none with `options.strip`), then the strip as one band. Returns
+/// the size of the whole.
 pub fn for_each_band(
     image: &Image,
     swatches: &[Swatch],
@@ -151,6 +172,12 @@ pub fn for_each_band(
     let (w, h) = (image.width(), image.height());
     let (g, height) = composite_geometry(w, h, swatches, options)?;
     let row_bytes = w as usize * 4;
+    let mut strip = vec![0u8; row_bytes * g.height as usize];
+    paint_band(&mut strip, w, &g, swatches, options);
+    if options.strip {
+        f(0, g.height, &strip);
+        return Ok((w, g.height));
+    }
     let rows_per_band = (band_bytes / row_bytes).clamp(1, h as usize);
     let mut band = Vec::with_capacity(rows_per_band * row_bytes);
     for y0 in (0..h as usize).step_by(rows_per_band) {
@@ -166,8 +193,6 @@ pub fn for_each_band(
         f(y0 as u32, rows as u32, &band);
     }
     drop(band);
-    let mut strip = vec![0u8; row_bytes * g.height as usize];
-    paint_band(&mut strip, w, &g, swatches, options);
     f(h, g.height, &strip);
     Ok((w, height))
 }

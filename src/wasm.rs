@@ -12,14 +12,13 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::Clamped;
 use web_sys::{ImageData, OffscreenCanvas, OffscreenCanvasRenderingContext2d};
 
-use crate::color;
 use crate::error::Error;
 use crate::export::{ExportContext, Format, Report};
-use crate::histogram::weighted_colors;
+use crate::histogram::scatter;
 use crate::image::Image;
 use crate::options::Options;
 use crate::palette::Palette;
-use crate::render::{composite_size, for_each_band, render_strip, RenderOptions, BAND_BYTES};
+use crate::render::{for_each_band, output_size, RenderOptions, BAND_BYTES};
 use crate::{Catalogue, Named};
 
 #[wasm_bindgen]
@@ -52,60 +51,22 @@ fn js_error(e: Error) -> JsValue {
     err.into()
 }
 
-/// A value of a serde type from JS; `undefined` or `null` is its default.
+/// A value of a serde type from a JS object; `undefined` or `null` is its default.
+/// Read through a JSON value, because serde-wasm-bindgen reads only the fields
+/// a struct knows: an unknown key must be refused, with the allowed ones named.
 fn from_js<T: for<'de> Deserialize<'de> + Default>(v: &JsValue, what: &str) -> JsResult<T> {
     if v.is_null_or_undefined() {
         return Ok(T::default());
     }
+    let invalid = |message: String| js_error(Error::InvalidOption(message));
     if !v.is_object() || js_sys::Array::is_array(v) {
-        return Err(js_error(Error::InvalidOption(format!("{what} must be an object such as {{colors: 8}}"))));
+        return Err(invalid(format!("{what} must be an object such as {{colors: 8}}")));
     }
-    // serde-wasm-bindgen reads only the fields it knows, so unknown keys are refused here.
-    let fields = struct_fields::<T>();
-    for key in Object::keys(v.unchecked_ref::<Object>()).iter().filter_map(|k| k.as_string()) {
-        if !fields.contains(&key.as_str()) {
-            let expected: Vec<String> = fields.iter().map(|f| format!("`{f}`")).collect();
-            return Err(js_error(Error::InvalidOption(format!(
-                "unknown field `{key}`, expected one of {}",
-                expected.join(", ")
-            ))));
-        }
-    }
-    serde_wasm_bindgen::from_value(v.clone()).map_err(invalid)
-}
-
-/// The serialized field names of a struct type (serde passes them to `deserialize_struct`).
-fn struct_fields<'de, T: Deserialize<'de>>() -> &'static [&'static str] {
-    struct Fields<'a>(&'a mut &'static [&'static str]);
-    impl<'de> serde::Deserializer<'de> for Fields<'_> {
-        type Error = serde::de::value::Error;
-        fn deserialize_any<V: serde::de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
-            Err(serde::de::Error::custom("not a struct"))
-        }
-        fn deserialize_struct<V: serde::de::Visitor<'de>>(
-            self,
-            _: &'static str,
-            fields: &'static [&'static str],
-            _: V,
-        ) -> Result<V::Value, Self::Error> {
-            *self.0 = fields;
-            Err(serde::de::Error::custom("fields read"))
-        }
-        serde::forward_to_deserialize_any! {
-            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option unit
-            unit_struct newtype_struct seq tuple tuple_struct map enum identifier ignored_any
-        }
-    }
-    let mut fields: &'static [&'static str] = &[];
-    let _ = T::deserialize(Fields(&mut fields));
-    fields
-}
-
-/// A serde error (its message is the core's sentence) as an `invalid-option` error.
-fn invalid(e: serde_wasm_bindgen::Error) -> JsValue {
-    let v = JsValue::from(e);
-    let message = v.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_else(|| format!("{v:?}"));
-    js_error(Error::InvalidOption(message))
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(v.clone()).map_err(|e| {
+        let e = JsValue::from(e);
+        invalid(e.dyn_ref::<js_sys::Error>().map(|e| String::from(e.message())).unwrap_or_default())
+    })?;
+    serde_json::from_value(value).map_err(|e| invalid(e.to_string()))
 }
 
 /// A serde value as plain JS data (objects, not Maps).
@@ -160,34 +121,6 @@ pub fn extract_palette(
     let t0 = performance_now();
     let palette = crate::extract(&still.image, &opts).map_err(js_error)?;
     Ok(report(&palette, performance_now() - t0))
-}
-
-/// How the composite is drawn: `{strip, proportional}`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RenderRequest {
-    /// The strip alone, without the image.
-    #[serde(default)]
-    strip: bool,
-    /// Swatch widths proportional to their shares.
-    #[serde(default)]
-    proportional: bool,
-}
-
-impl RenderRequest {
-    fn options(&self) -> RenderOptions {
-        RenderOptions { proportional: self.proportional, ..RenderOptions::default() }
-    }
-}
-
-/// What an export needs besides the format: `{name, proportional}`.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ExportRequest {
-    #[serde(default)]
-    name: Option<String>,
-    #[serde(default)]
-    proportional: bool,
 }
 
 /// What was drawn into a canvas.
@@ -300,48 +233,40 @@ impl Still {
         Ok(out)
     }
 
-    /// `{width, height}` of what [`Still::render`] and [`Still::draw`] give for `options`.
+    /// `{width, height}` of what [`Still::render`] gives for `options` (`{strip, proportional}`).
     #[wasm_bindgen(js_name = compositeSize)]
     pub fn composite_size(&self, options: &JsValue) -> JsResult<JsValue> {
-        let request: RenderRequest = from_js(options, "render options")?;
         let (palette, _) = self.current()?;
-        let (w, h) = composite_size(self.image.width(), self.image.height(), &palette.swatches, &request.options())
-            .map_err(js_error)?;
-        let strip_height = h - self.image.height();
-        Ok(to_js(&serde_json::json!({"width": w, "height": if request.strip { strip_height } else { h }})))
+        let (width, height) =
+            output_size(&self.image, &palette.swatches, &from_js(options, "render options")?).map_err(js_error)?;
+        Ok(to_js(&serde_json::json!({"width": width, "height": height})))
     }
 
     /// RGBA pixels of the image with the current palette's strip below it
-    /// (`{strip: true}`: the strip alone; `{proportional: true}`: widths by share).
+    /// (`{strip: true}`: the strip alone; `{proportional: true}`: widths by share),
+    /// written into JS a band of rows at a time.
     pub fn render(&self, options: &JsValue) -> JsResult<Uint8ClampedArray> {
-        let request: RenderRequest = from_js(options, "render options")?;
+        let ro: RenderOptions = from_js(options, "render options")?;
         let (palette, _) = self.current()?;
-        if request.strip {
-            let strip = render_strip(self.image.width(), &palette.swatches, &request.options()).map_err(js_error)?;
-            return Ok(Uint8ClampedArray::from(strip.data()));
-        }
-        let (w, h) = composite_size(self.image.width(), self.image.height(), &palette.swatches, &request.options())
-            .map_err(js_error)?;
+        let (w, h) = output_size(&self.image, &palette.swatches, &ro).map_err(js_error)?;
         let out = Uint8ClampedArray::new_with_length(w * h * 4);
-        for_each_band(&self.image, &palette.swatches, &request.options(), BAND_BYTES, |y, _, band| {
-            let start = y * w * 4;
-            out.subarray(start, start + band.len() as u32).copy_from(band);
+        for_each_band(&self.image, &palette.swatches, &ro, BAND_BYTES, |y, _, band| {
+            out.subarray(y * w * 4, y * w * 4 + band.len() as u32).copy_from(band);
         })
         .map_err(js_error)?;
         Ok(out)
     }
 
     /// Draws the composite into `canvas` (an `OffscreenCanvas`, sized to fit),
-    /// a band of rows at a time. With `{strip: true}` only the strip is drawn
-    /// when the canvas already holds this image at this size.
+    /// a band of rows at a time. With `{strip: true}` only the strip is
+    /// redrawn when the canvas already has the composite's size.
     pub fn draw(&self, canvas: &OffscreenCanvas, options: &JsValue) -> JsResult<JsValue> {
-        let request: RenderRequest = from_js(options, "render options")?;
-        let (palette, _) = self.current()?;
         let t0 = performance_now();
-        let ro = request.options();
-        let (w, h) =
-            composite_size(self.image.width(), self.image.height(), &palette.swatches, &ro).map_err(js_error)?;
-        let strip_only = request.strip && canvas.width() == w && canvas.height() == h;
+        let asked: RenderOptions = from_js(options, "render options")?;
+        let (palette, _) = self.current()?;
+        let ro = RenderOptions { strip: false, ..asked };
+        let (w, h) = output_size(&self.image, &palette.swatches, &ro).map_err(js_error)?;
+        let strip_only = asked.strip && canvas.width() == w && canvas.height() == h;
         if canvas.width() != w || canvas.height() != h {
             canvas.set_width(w);
             canvas.set_height(h);
@@ -350,20 +275,16 @@ impl Still {
             .get_context("2d")?
             .ok_or_else(|| js_error(Error::InvalidInput("the canvas has no 2-D context".into())))?
             .dyn_into()?;
+        let top = if strip_only { self.image.height() } else { 0 };
         let mut result = Ok(());
-        let put = |y: u32, rows: u32, band: &[u8]| {
-            if result.is_ok() && (!strip_only || y >= self.image.height()) {
+        let bands = RenderOptions { strip: strip_only, ..ro };
+        for_each_band(&self.image, &palette.swatches, &bands, BAND_BYTES, |y, rows, band| {
+            if result.is_ok() {
                 result = ImageData::new_with_u8_clamped_array_and_sh(Clamped(band), w, rows)
-                    .and_then(|data| ctx.put_image_data(&data, 0.0, y as f64));
+                    .and_then(|data| ctx.put_image_data(&data, 0.0, (top + y) as f64));
             }
-        };
-        if strip_only {
-            let strip = render_strip(w, &palette.swatches, &ro).map_err(js_error)?;
-            let mut put = put;
-            put(self.image.height(), strip.height(), strip.data());
-        } else {
-            for_each_band(&self.image, &palette.swatches, &ro, BAND_BYTES, put).map_err(js_error)?;
-        }
+        })
+        .map_err(js_error)?;
         result?;
         Ok(to_js(&Drawn { width: w, height: h, strip_only, ms: performance_now() - t0 }))
     }
@@ -372,38 +293,22 @@ impl Still {
     /// the CLI writes it; `options`: `{name}` for the GIMP palette's name,
     /// `{proportional}` for the SVG.
     pub fn export(&self, format: &JsValue, options: &JsValue) -> JsResult<String> {
-        let format = format.as_string().unwrap_or_default();
-        let format = Format::parse(&format).map_err(js_error)?;
-        let request: ExportRequest = from_js(options, "export options")?;
+        let format = Format::parse(&format.as_string().unwrap_or_default()).map_err(js_error)?;
+        let cx: ExportContext = from_js(options, "export options")?;
         let (palette, ms) = self.current()?;
-        let cx = ExportContext {
-            name: request.name.unwrap_or_else(|| ExportContext::default().name),
-            proportional: request.proportional,
-            seconds: Some(ms / 1e3),
-        };
-        format.write(palette, &cx).map_err(js_error)
+        format.write(palette, &ExportContext { seconds: Some(ms / 1e3), ..cx }).map_err(js_error)
     }
 
     /// The image's weighted colors (grid cells of exact means) for a 3-D scatter:
     /// `{rgb: Uint8Array, oklab: Float32Array, weight: Float32Array}`, three values an entry for the first two.
     pub fn colors(&self) -> JsResult<JsValue> {
         let options = self.current.as_ref().map(|(p, _)| p.options.clone()).unwrap_or_default();
-        let stride = options.sampling.stride(self.image.width(), self.image.height());
-        // want = 0: always the grid's cells, never the exact-colors pass.
-        let wc = weighted_colors(&self.image, stride, options.alpha_threshold, 0).map_err(js_error)?;
-        let mut rgb = Vec::with_capacity(wc.len() * 3);
-        let mut lab = Vec::with_capacity(wc.len() * 3);
-        for c in &wc.colors {
-            rgb.extend(c.map(color::quantize));
-            let o = color::srgb_to_oklab(*c);
-            lab.extend([o.l as f32, o.a as f32, o.b as f32]);
-        }
-        let weight: Vec<f32> = wc.weights.iter().map(|&w| w as f32).collect();
+        let points = scatter(&self.image, &options).map_err(js_error)?;
         let o = Object::new();
         // Setting data properties on a fresh plain object cannot fail.
-        let _ = Reflect::set(&o, &"rgb".into(), &Uint8Array::from(&rgb[..]));
-        let _ = Reflect::set(&o, &"oklab".into(), &Float32Array::from(&lab[..]));
-        let _ = Reflect::set(&o, &"weight".into(), &Float32Array::from(&weight[..]));
+        let _ = Reflect::set(&o, &"rgb".into(), &Uint8Array::from(&points.rgb[..]));
+        let _ = Reflect::set(&o, &"oklab".into(), &Float32Array::from(&points.oklab[..]));
+        let _ = Reflect::set(&o, &"weight".into(), &Float32Array::from(&points.weight[..]));
         Ok(o.into())
     }
 }

@@ -15,7 +15,6 @@ use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
 use cinepal::choice::{allowed, Choice, Named};
-use cinepal::export::Report;
 use cinepal::{
     render, ColorCount, Error, ExportContext, Format, Image, Limits, Method, Options, RenderOptions, Sampling, Sort,
     Space,
@@ -148,10 +147,9 @@ struct Job {
     limits: Limits,
     format: Format,
     render: Option<RenderOptions>,
-    strip: bool,
     /// Where each image's composite goes.
     outputs: Vec<Option<PathBuf>>,
-    /// With several images, files that cannot be concatenated on stdout (gpl, svg) go here.
+    /// With several images, the files of a format that does not stream (gpl, svg) go here.
     out_dir: Option<PathBuf>,
     several: bool,
 }
@@ -177,7 +175,7 @@ impl Job {
         {
             return Err(usage("--strip and --proportional need -o FILE or --out-dir DIR"));
         }
-        if several && cli.out_dir.is_none() && matches!(cli.format, Format::Gpl | Format::Svg | Format::Png) {
+        if several && cli.out_dir.is_none() && !cli.format.streams() {
             return Err(usage(format!(
                 "--format {} gives one file an image: with several images use --out-dir DIR",
                 cli.format
@@ -195,14 +193,16 @@ impl Job {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Failure(1, format!("cannot create {:?}: {e}", dir.display().to_string())))?;
         }
-        let wants_render = cli.output.is_some() || cli.out_dir.is_some() || cli.format == Format::Png;
+        let wants_render = cli.output.is_some() || cli.out_dir.is_some() || cli.format.is_image();
         Ok(Job {
             limits: options.limits(),
             options,
             format: cli.format,
-            render: wants_render
-                .then_some(RenderOptions { proportional: cli.proportional, ..RenderOptions::default() }),
-            strip: cli.strip,
+            render: wants_render.then_some(RenderOptions {
+                proportional: cli.proportional,
+                strip: cli.strip,
+                ..RenderOptions::default()
+            }),
             outputs,
             out_dir: cli.out_dir.clone().filter(|_| several),
             several,
@@ -288,11 +288,7 @@ fn process(job: &Job, index: usize, input: &str) -> Outcome {
 
     let mut png = None;
     if let Some(ro) = &job.render {
-        let out = if job.strip {
-            render::render_strip(image.width(), &palette.swatches, ro)?
-        } else {
-            render::render_composite(&image, &palette.swatches, ro)?
-        };
+        let out = render::render(&image, &palette.swatches, ro)?;
         drop(image);
         match &job.outputs[index] {
             Some(path) => write_png(path, &out)?,
@@ -305,38 +301,24 @@ fn process(job: &Job, index: usize, input: &str) -> Outcome {
         proportional: job.render.is_some_and(|r| r.proportional),
         seconds: Some(seconds),
     };
-    if let Some(dir) = &job.out_dir {
-        if matches!(job.format, Format::Gpl | Format::Svg) {
-            let path = dir.join(job.format.file_name(stem(input)));
-            let text = job.format.write(&palette, &cx)?;
-            std::fs::write(&path, text).map_err(|e| cannot_write(&path, &e))?;
-        }
-        if matches!(job.format, Format::Gpl | Format::Svg | Format::Png) {
-            return Ok(Vec::new());
-        }
+    if job.format.is_image() && job.outputs[index].is_none() {
+        let mut bytes = Vec::new();
+        encode_png(&mut bytes, png.as_ref().expect("rendered for an image format")).map_err(|e| Failure(1, e))?;
+        return Ok(bytes);
     }
-    Ok(match job.format {
-        Format::Png => {
-            let mut bytes = Vec::new();
-            encode_png(&mut bytes, png.as_ref().expect("rendered for --format png")).map_err(|e| Failure(1, e))?;
-            bytes
-        }
-        Format::Json if job.several => {
-            let line = FileLine { file: input, report: Report { palette: &palette, seconds: cx.seconds } };
-            (serde_json::to_string(&line).expect("a palette serializes") + "\n").into_bytes()
-        }
-        Format::Text if job.several => format!("==> {input} <==\n{}\n", job.format.write(&palette, &cx)?).into_bytes(),
-        Format::Css if job.several => format!("/* {input:?} */\n{}", job.format.write(&palette, &cx)?).into_bytes(),
-        format => format.write(&palette, &cx)?.into_bytes(),
-    })
-}
-
-/// A line of `--format json` with several images: the file, then its palette.
-#[derive(serde::Serialize)]
-struct FileLine<'a> {
-    file: &'a str,
-    #[serde(flatten)]
-    report: Report<'a>,
+    if !job.several {
+        return Ok(job.format.write(&palette, &cx)?.into_bytes());
+    }
+    if job.format.streams() {
+        return Ok(job.format.write_in_stream(input, &palette, &cx)?.into_bytes());
+    }
+    // Several images, a format of one file an image: each into the folder.
+    let dir = job.out_dir.as_ref().expect("checked: several images of a format that does not stream need --out-dir");
+    if !job.format.is_image() {
+        let path = dir.join(job.format.file_name(stem(input)));
+        std::fs::write(&path, job.format.write(&palette, &cx)?).map_err(|e| cannot_write(&path, &e))?;
+    }
+    Ok(Vec::new())
 }
 
 fn cannot_write(path: &Path, e: &dyn std::fmt::Display) -> Failure {
