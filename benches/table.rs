@@ -307,7 +307,7 @@ struct Run {
     peak: usize,
     mean: f64,
     p99: f64,
-    /// 99.9th percentile (not a DESIGN.md measure: accents of under 1 % of the pixels show here, not in p99).
+    /// 99.9th percentile (not a docs/DESIGN.md measure: accents of under 1 % of the pixels show here, not in p99).
     p999: f64,
     min_pair: f64,
     swatches: usize,

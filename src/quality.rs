@@ -1,4 +1,4 @@
-//! How well a palette represents an image (DESIGN.md's measures), over all
+//! How well a palette represents an image (docs/DESIGN.md's measures), over all
 //! counted pixels at full resolution:
 //!
 //! - mean ΔE_ok: mean Oklab distance ×100 from each pixel to its nearest swatch;

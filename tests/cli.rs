@@ -339,7 +339,7 @@ fn fewer_colors_than_requested_are_reported() {
 
 // ---------------------------------------------------------------- images out
 
-/// `⌊k·W / (10n + 1)⌋`, the composite's geometry (DESIGN.md).
+/// `⌊k·W / (10n + 1)⌋`, the composite's geometry (docs/DESIGN.md).
 fn at(k: u64, w: u32, n: usize) -> u32 {
     (k * w as u64 / (10 * n as u64 + 1)) as u32
 }
