@@ -62,7 +62,13 @@ impl Palette {
     /// so that `--sort` reproduces it.
     pub fn reordered(&self, shown: &[usize]) -> Result<Palette> {
         sort::validate_permutation(shown, self.swatches.len())?;
-        self.resorted(&Sort::Manual(shown.iter().map(|&i| self.order[i]).collect()))
+        let order: Vec<usize> = shown.iter().map(|&i| self.order[i]).collect();
+        Ok(Palette {
+            swatches: shown.iter().map(|&i| self.swatches[i]).collect(),
+            options: Options { sort: Sort::Manual(order.clone()), ..self.options.clone() },
+            order,
+            ..self.clone()
+        })
     }
 }
 
@@ -147,5 +153,42 @@ impl TryFrom<PaletteRecord> for Palette {
             order: (0..r.colors.len()).collect(),
             swatches: r.colors,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::image::Image;
+
+    fn palette() -> Palette {
+        let px: Vec<u8> = (0..60u32).flat_map(|i| [(i % 3 * 100) as u8, 40, (i % 5 * 50) as u8]).collect();
+        let image = Image::from_rgb(10, 6, px).unwrap();
+        let options = Options { colors: ColorCount::new(4).unwrap(), sort: Sort::Hue, ..Options::default() };
+        crate::extract(&image, &options).unwrap()
+    }
+
+    #[test]
+    fn reordering_takes_indices_as_shown_and_composes() {
+        let p = palette();
+        let once = p.reordered(&[3, 2, 1, 0]).unwrap();
+        let twice = once.reordered(&[1, 0, 2, 3]).unwrap();
+        let hexes = |p: &Palette| p.swatches.iter().map(Swatch::hex).collect::<Vec<_>>();
+        let shown = hexes(&p);
+        assert_eq!(hexes(&twice), [2, 3, 1, 0].map(|i| shown[i].clone()));
+        // Its sort is the manual order of the clustering's indices: the same palette from scratch.
+        assert_eq!(twice.resorted(&twice.options.sort).unwrap(), twice);
+        assert_eq!(p.reordered(&[0, 0, 1, 2]).unwrap_err().kind(), "invalid-option");
+        assert_eq!(p.reordered(&[0, 1, 2]).unwrap_err().kind(), "invalid-option");
+    }
+
+    #[test]
+    fn a_palette_round_trips_through_its_json() {
+        let p = palette();
+        let json = serde_json::to_string(&p).unwrap();
+        let back: Palette = serde_json::from_str(&json).unwrap();
+        assert_eq!(back.swatches, p.swatches);
+        assert_eq!(back.options, p.options);
+        assert!(serde_json::from_str::<Palette>(&json.replace("\"count\":4", "\"count\":5")).is_err());
     }
 }
