@@ -4,7 +4,9 @@
 #   1. the wasm32 target and wasm-bindgen-cli at the version in Cargo.lock
 #      (installed when missing, so this works on a fresh machine);
 #   2. the core as WebAssembly (release), bound with wasm-bindgen into www/pkg/;
-#   3. dist/ = www/ (index.html, scripts, styles, pkg/).
+#   3. dist/ = index.html + www/ (scripts, styles, pkg/), the same relative
+#      layout as the repository, so index.html also works from the repository
+#      root once www/pkg/ is built.
 # `scripts/build.sh --tools-only` does step 1 alone (scripts/test.sh uses it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,19 +48,20 @@ gz=$(gzip -9 -c www/pkg/cinepal_bg.wasm | wc -c)
 echo "wasm: $raw bytes, $gz bytes gzipped (gzip -9)"
 
 echo "== dist/"
-if [ ! -f www/index.html ]; then
-    echo "build: www/index.html is missing, so there is no page to put in dist/ (www/pkg/ is built)" >&2
+if [ ! -f index.html ]; then
+    echo "build: index.html is missing, so there is no page to put in dist/ (www/pkg/ is built)" >&2
     exit 1
 fi
 rm -rf dist
-mkdir -p dist
+mkdir -p dist/www
+cp index.html dist/
 # Everything the page is made of; tests, sources and notes stay out.
 (
     cd www
     find . -type f \( -name '*.html' -o -name '*.js' -o -name '*.mjs' -o -name '*.css' -o -name '*.wasm' \
         -o -name '*.svg' -o -name '*.png' -o -name '*.ico' -o -name '*.webmanifest' -o -name '*.json' \) \
         -not -path './node_modules/*' -print0
-) | (cd www && xargs -0 -r cp --parents -t ../dist)
+) | (cd www && xargs -0 -r cp --parents -t ../dist/www)
 if grep -rnoE '(src|href)="/[^/]' dist --include='*.html' | grep -v 'href="//' >/dev/null; then
     echo "build: warning: an absolute URL in dist/*.html will break under a sub-path:" >&2
     grep -rnoE '(src|href)="/[^/][^"]*"' dist --include='*.html' >&2 || true

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the page (scripts/build.sh) and serves dist/ on 127.0.0.1:${PORT:-8000}.
+# Builds the page (scripts/build.sh) and serves dist/ (index.html and www/)
+# on 127.0.0.1:${PORT:-8000}.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

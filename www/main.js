@@ -1,19 +1,20 @@
 // The page: wires the inputs, the settings, the swatch list, the composite,
-// the downloads and the extra views to the engine in the worker.
+// the downloads and the extra views to the engine in the worker. The worker
+// holds the image and its palette (in the order shown) and draws the
+// composite; this thread shows what it answers.
 
 import { createEngine, EngineError } from './js/worker-client.js';
 import { listenForImages } from './js/drop.js';
 import { createQueue } from './js/queue.js';
 import { createControls } from './js/controls.js';
 import { createSwatchList } from './js/swatches.js';
-import { drawComposite, compositePng } from './js/composite.js';
-import { baseName, fileNameFor, saveBlob, textBlob } from './js/downloads.js';
+import { createComposite, drawnInWorker } from './js/composite.js';
+import { baseName, createDownloads, fileNameFor, saveBlob } from './js/downloads.js';
 import { createScatter } from './js/scatter.js';
 import { createCompare } from './js/compare.js';
 import { createStatus } from './js/status.js';
 
 const $ = (id) => document.getElementById(id);
-const canvas = $('composite');
 
 const status = createStatus({
   alert: $('alert-box'),
@@ -25,6 +26,8 @@ const status = createStatus({
   announcer: $('announce'),
 });
 
+const composite = createComposite($('composite'));
+
 const engine = createEngine({
   onCrash: (message, gaveUp) => {
     status.error(
@@ -33,22 +36,29 @@ const engine = createEngine({
         : `The color engine stopped (${message}) and was restarted. Your images and settings are still here.`,
     );
   },
+  // Each worker draws into a canvas of its own.
+  onStart: () => composite.surface(),
 });
 
 const state = {
   defaults: null,
   controls: null,
+  downloads: null,
+  sortNames: new Set(),
   item: null, // the queue item on screen
-  view: null, // the newest result on screen: {key, palette, base, baseId, order, width, height, compositeHeight}
-  seq: 0, // newest view request (open / extract / reorder); older answers are ignored
-  opening: null, // {item} while an image is being decoded
-  viewSettings: null, // the settings the view on screen was made with
+  view: null, // what is on screen: {key, palette, settings (the controls' settings it was made with)}
+  sorted: null, // the newest palette in a named order: {key, settings (JSON), hexes}, to tell a manual order from it
+  seq: 0, // the newest view request (open / extract / reorder); older answers are not shown
+  want: null, // the settings of the newest view request
+  listSeq: 0, // the view request whose palette the swatch list shows: a reorder counts from it
+  opening: null, // {item} while an image is being opened
+  received: null, // the newest view the worker answered with, shown or not: {r, item, settings}
   pending: Promise.resolve(), // the newest view request, for downloads to wait on
 };
 
 const queue = createQueue($('queue'), (item) => openItem(item));
 const swatches = createSwatchList($('swatches'), {
-  onReorder: (keys) => reorder(keys),
+  onReorder: (order) => reorder(order),
   announce: (message) => status.announce(message),
 });
 const scatter = createScatter($('scatter'));
@@ -63,7 +73,9 @@ const compare = createCompare($('compare'), (method) => {
 const ready = engine.call('defaults').then(
   (d) => {
     state.defaults = d;
-    state.controls = createControls(d, () => extract());
+    state.sortNames = new Set(d.sorts.map((s) => s.name));
+    state.controls = createControls(d, { onChange: () => extract(), newSeed: () => engine.call('newSeed') });
+    state.downloads = createDownloads($('download-buttons'), d.formats, (format, button) => download(format, button));
     document.body.classList.add('is-ready');
     return d;
   },
@@ -83,29 +95,52 @@ listenForImages({
 });
 $('dropzone-pick').addEventListener('click', () => $('file').click());
 $('reset-order').addEventListener('click', () => resetOrder());
-for (const button of document.querySelectorAll('[data-download]')) {
-  button.addEventListener('click', () => download(button.dataset.download, button));
-}
 
 // ---- views: open, extract, reorder ----
 
-function settingsKey(s) {
-  return [s.count, s.method, s.sort, s.space, s.seed].join('|');
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+/**
+ * A view request. Every answer's pixels are put (when the page draws them),
+ * shown or not: the worker draws each on what it drew before.
+ */
+function viewCall(type, payload, { seq, item, settings }) {
+  return engine
+    .call(type, payload, { onPartial: (p) => seq === state.seq && showSwatches(p.palette, item.name, seq) })
+    .then(
+      (r) => {
+        const t0 = performance.now();
+        composite.put(r);
+        r.putMs = performance.now() - t0;
+        state.received = { r, item, settings };
+        return r;
+      },
+      (e) => {
+        if (e.payload) {
+          composite.put(e.payload);
+          // The worker's own palette, made with the newest settings asked for it.
+          const held = state.item && state.item.key === e.payload.key ? state.item : null;
+          state.received = { r: e.payload, item: held, settings: state.want };
+        }
+        throw e;
+      },
+    );
 }
 
 /** Opens a queued image; the current one stays on screen until this one has its palette. */
 async function openItem(item) {
   await ready;
   const seq = ++state.seq;
-  // A new image while another decodes: drop that work with its worker.
+  // A new image while another is opened: drop that work with its worker.
   if (state.opening) engine.cancelAll();
   state.opening = { item };
   item.failed = false;
   const t0 = performance.now();
   status.busy(seq);
   const settings = state.controls.settings();
-  const order =
-    item.saved && settingsKey(item.saved.settings) === settingsKey(settings) ? item.saved.order : null;
+  state.want = settings;
+  // Coming back to an image with the same settings brings back its own order.
+  const saved = item.saved && same(item.saved.settings, settings) ? item.saved.sort : settings.sort;
   let result;
   try {
     // Larger files are refused before reading (the engine would refuse them too).
@@ -117,53 +152,45 @@ async function openItem(item) {
         { name: 'limits' },
       );
     }
-    const bytes = await item.file.arrayBuffer();
-    if (seq !== state.seq) return;
-    const request = engine.call(
+    const request = viewCall(
       'open',
-      { key: item.key, bytes, maxPixels: state.defaults.maxPixels, settings, order },
-      { transfer: [bytes], onPartial: (p) => seq === state.seq && showSwatches(p, item.name) },
+      { key: item.key, file: item.file, settings: { ...settings, sort: saved } },
+      { seq, item, settings },
     );
     state.pending = request.catch(() => {});
     result = await request;
+    if (state.opening && state.opening.item === item) state.opening = null;
+    await present(result, item, settings, t0, seq);
   } catch (e) {
     if (e.name === 'cancelled' || e.name === 'superseded') return;
     if (state.opening && state.opening.item === item) state.opening = null;
     item.failed = true;
     queue.setState(item, 'failed', e.message);
     status.error(describeFailure(e, item.name));
-    // What was on screen stays, as it was (or stays empty).
-    if (state.view) showSwatches(state.view, state.item.name);
-    else showSwatches({ palette: { colors: [] }, order: null, baseId: 0 }, '');
-    return;
+    if (seq === state.seq) await restore();
   } finally {
     status.done(seq);
   }
-  if (state.opening && state.opening.item === item) state.opening = null;
-  if (seq !== state.seq) return;
-  apply(result, t0, item, settings);
   refreshExtras();
 }
 
 /** Extracts again with the current settings (a control changed). */
 function extract() {
   if (!state.item && !state.opening) return;
-  view('extract', { settings: state.controls.settings(), order: null });
+  view('extract', { settings: state.controls.settings() });
 }
 
-/** The swatch list was reordered: `order` lists the extracted palette's indices as now shown. */
+/** The swatch list was reordered: `order` lists indices into the colors as they were shown. */
 function reorder(order) {
-  const list = $('swatches');
-  const baseId = Number(list.dataset.baseId);
-  // The list already shows this order.
-  list.dataset.shown = `${baseId}:${order.join(',')}`;
-  view('reorder', { order, baseId });
+  // The list shows an older palette than the newest asked for: that one replaces it soon.
+  if (state.listSeq !== state.seq || !state.item) return;
+  view('reorder', { order });
 }
 
+/** Back to the order chosen in the control: the palette again, in that order. */
 function resetOrder() {
-  const v = state.view;
-  if (!v || !v.order) return;
-  view('reorder', { order: v.base.colors.map((_, i) => i), baseId: v.baseId });
+  if (!state.view) return;
+  view('extract', { settings: state.controls.settings() });
   status.announce('Order reset');
 }
 
@@ -174,28 +201,23 @@ function resetOrder() {
 async function view(type, payload) {
   const seq = ++state.seq;
   const item = state.opening ? state.opening.item : state.item;
-  const settings = payload.settings || state.viewSettings;
+  if (type === 'extract') state.want = payload.settings;
+  // A reorder: the list already shows it, and the next one counts from it.
+  else state.listSeq = seq;
+  const settings = state.want;
   const t0 = performance.now();
   status.busy(seq);
-  const haveHeight = state.view && state.view.key === item.key ? canvas.height : 0;
-  const send = () =>
-    engine.call(
-      type,
-      { key: item.key, haveHeight, ...payload },
-      { onPartial: (p) => seq === state.seq && showSwatches(p, item.name) },
-    );
-  const request = withStill(item, send, { settings, order: payload.order });
+  const request = withStill(item, () => viewCall(type, { key: item.key, ...payload }, { seq, item, settings }), seq);
   state.pending = request.catch(() => {});
   try {
     const result = await request;
     if (state.opening && state.opening.item === item) state.opening = null;
-    if (seq !== state.seq) return;
-    apply(result, t0, item, settings);
+    await present(result, item, settings, t0, seq);
     if (type === 'extract') refreshExtras();
   } catch (e) {
     if (e.name === 'cancelled' || e.name === 'superseded') return;
     status.error(describeFailure(e, item.name));
-    if (seq === state.seq && state.view) showSwatches(state.view, state.item.name);
+    if (seq === state.seq) await restore();
   } finally {
     status.done(seq);
   }
@@ -203,86 +225,97 @@ async function view(type, payload) {
 
 /**
  * Runs a request that needs `item` in the worker. If the worker lost it (it
- * was restarted), opens it again first. For a view (`view`: its settings and
- * order), opening again is itself the answer.
+ * was restarted), opens it again first, with the order on screen. For a view
+ * (`seq`: its number), opening again is itself the answer.
  */
-async function withStill(item, send, view) {
+async function withStill(item, send, seq) {
   try {
     return await send();
   } catch (e) {
     if (e.name !== 'no-still') throw e;
     // Its own opening failed (and said so): nothing more to do.
     if (item.failed) throw new EngineError('superseded', 'the image could not be opened');
-    const bytes = await item.file.arrayBuffer();
-    const opened = await engine.call(
+    const isView = seq !== undefined;
+    const shown = state.view && state.view.key === item.key ? state.view : null;
+    const settings = isView || !shown ? state.want : shown.settings;
+    const sort = shown && same(shown.settings, settings) ? shown.palette.sort : settings.sort;
+    const at = isView ? seq : state.seq;
+    const t0 = performance.now();
+    const opened = await viewCall(
       'open',
-      {
-        key: item.key,
-        bytes,
-        maxPixels: state.defaults.maxPixels,
-        settings: view ? view.settings : state.viewSettings,
-        order: view ? view.order : state.view && state.view.order,
-      },
-      { transfer: [bytes] },
+      { key: item.key, file: item.file, settings: { ...settings, sort } },
+      { seq: at, item, settings },
     );
-    return view ? opened : send();
+    if (isView) return opened;
+    await present(opened, item, settings, t0, at);
+    return send();
   }
 }
 
-/**
- * Shows a palette ({palette, order, baseId} from the worker) in the swatch
- * list, unless it is already shown.
- */
-function showSwatches({ palette, order, baseId }, name) {
-  const list = $('swatches');
-  list.dataset.source = name;
-  const keys = order || palette.colors.map((_, i) => i);
-  const want = `${baseId}:${keys.join(',')}`;
-  if (list.dataset.shown === want) return;
-  swatches.show(palette.colors, keys);
-  list.dataset.shown = want;
-  list.dataset.baseId = String(baseId);
+/** After a failed view: shows what the worker holds (the newest view it answered with). */
+async function restore() {
+  const got = state.received;
+  if (got && got.item === state.item && got.settings) {
+    await present(got.r, got.item, got.settings, performance.now(), state.seq);
+  } else if (state.view) {
+    showSwatches(state.view.palette, state.item.name, state.seq);
+  } else {
+    showSwatches({ colors: [] }, '', state.seq);
+  }
 }
 
-/** Puts a view from the worker on screen: `item`'s palette made with `settings`. */
-function apply(r, t0, item, settings) {
+/** Shows a palette in the swatch list, unless it already shows it (as after a drag). */
+function showSwatches(palette, name, seq) {
+  const list = $('swatches');
+  list.dataset.source = name;
+  state.listSeq = seq;
+  if (!swatches.shows(palette.colors)) swatches.show(palette.colors);
+}
+
+/**
+ * Puts view `r` of `item` on screen (made with the controls' `settings`),
+ * once its composite is shown, if it is still the newest (`seq`).
+ */
+async function present(r, item, settings, t0, seq) {
+  const t1 = performance.now();
+  await composite.settle(r);
+  if (seq !== state.seq) return;
   if (state.item !== item) {
     // Remember the one we leave, so coming back restores its order.
-    if (state.item && state.view) state.item.saved = { settings: state.viewSettings, order: state.view.order };
+    if (state.item && state.view) state.item.saved = { settings: state.view.settings, sort: state.view.palette.sort };
     state.item = item;
     queue.setState(item, 'current');
     status.clearError();
   }
-  state.viewSettings = settings;
-  const drawStart = performance.now();
-  const drawn = drawComposite(canvas, r);
-  const drawMs = performance.now() - drawStart;
-  if (!drawn) {
-    // A strip for a canvas that no longer fits it: ask for the whole composite.
-    view('reorder', { order: r.order || r.base.colors.map((_, i) => i), baseId: r.baseId });
-  }
-  state.view = r;
-  showSwatches(r, state.item.name);
-  const list = $('swatches');
-  list.dataset.version = String(Number(list.dataset.version || 0) + 1);
-  state.controls.setManual(r.order !== null && r.order !== undefined);
-  $('reset-order').disabled = !r.order;
-  for (const b of document.querySelectorAll('[data-download]')) b.disabled = false;
+  const p = r.palette;
+  const hexes = p.colors.map((c) => c.hex);
+  state.view = { key: item.key, palette: p, settings };
+  if (state.sortNames.has(p.sort)) state.sorted = { key: item.key, settings: JSON.stringify(settings), hexes };
+  const s = state.sorted;
+  // Moved back into the chosen order counts as that order.
+  const manual =
+    !state.sortNames.has(p.sort) &&
+    !(s && s.key === item.key && s.settings === JSON.stringify(settings) && s.hexes.join() === hexes.join());
+  showSwatches(p, item.name, seq);
+  composite.mark(r, hexes, `${item.name} with its palette strip: ${hexes.join(', ')}`);
+  state.controls.setManual(manual);
+  $('reset-order').disabled = !manual;
+  state.downloads.enable();
   document.body.classList.remove('is-empty');
   document.body.classList.add('has-image');
-  canvas.setAttribute(
-    'aria-label',
-    `${state.item.name} with its palette strip: ${r.palette.colors.map((c) => c.hex).join(', ')}`,
-  );
-  const p = r.palette;
   const pixels = p.width * p.height;
   const size = pixels < 50_000 ? `${pixels.toLocaleString('en')} pixels` : `${(pixels / 1e6).toFixed(1)} MP`;
   const ms = Math.round(performance.now() - t0);
   const fewer = p.count < p.requested ? ` (the image has only ${p.count} distinct colors)` : '';
-  status.line(
-    `${p.count} ${p.count === 1 ? 'color' : 'colors'} from ${size} in ${ms} ms${fewer}`,
-    { totalMs: ms, workerMs: r.workerMs, decodeMs: r.decodeMs, extractMs: r.extractMs, renderMs: r.renderMs, drawMs },
-  );
+  status.line(`${p.count} ${p.count === 1 ? 'color' : 'colors'} from ${size} in ${ms} ms${fewer}`, {
+    totalMs: ms,
+    workerMs: r.workerMs,
+    decodeMs: r.decodeMs,
+    extractMs: r.extractMs,
+    renderMs: r.renderMs,
+    // From the answer to the composite on screen: the pixels put, or the worker's frame reaching the canvas.
+    drawMs: (r.putMs || 0) + performance.now() - t1,
+  });
   scatter.setPalette(p.colors);
 }
 
@@ -307,25 +340,34 @@ function describeFailure(e, name) {
 
 // ---- downloads ----
 
+/** Saves `format` (one of defaults().formats) of what is on screen. */
 async function download(format, button) {
   if (!state.item) return;
   button.disabled = true;
+  button.classList.add('is-working');
   try {
     // The file shows what is on screen once the newest request is answered.
     await state.pending;
     const item = state.item;
-    if (format === 'png') {
-      saveBlob(await compositePng(canvas), fileNameFor(item.name, 'png'));
+    let blob;
+    if (format.image) {
+      // Encoded where the composite is: in the worker, or from the canvas here.
+      blob = drawnInWorker
+        ? await withStill(item, () => engine.call('png', { key: item.key, type: format.mime }))
+        : await composite.png(format.mime);
     } else {
       const text = await withStill(item, () =>
-        engine.call('export', { key: item.key, format, options: { name: baseName(item.name) } }),
+        engine.call('export', { key: item.key, format: format.name, options: { name: baseName(item.name) } }),
       );
-      saveBlob(textBlob(text, format), fileNameFor(item.name, format));
+      blob = new Blob([text], { type: format.mime });
     }
-    status.announce(`Saved ${fileNameFor(item.name, format)}`);
+    const name = fileNameFor(item.name, format);
+    saveBlob(blob, name);
+    status.announce(`Saved ${name}`);
   } catch (e) {
-    status.error(`The ${format.toUpperCase()} file could not be made: ${e.message}.`);
+    status.error(`The ${format.hint} file could not be made: ${e.message}.`);
   } finally {
+    button.classList.remove('is-working');
     button.disabled = false;
   }
 }
@@ -364,10 +406,10 @@ async function refreshExtras() {
     }
   }
   if (comparePanel.open) {
-    const s = state.controls.settings();
-    const key = `${item.key}|${s.count}|${s.sort}|${s.space}|${s.seed}`;
+    const settings = state.controls.settings();
+    const key = JSON.stringify([item.key, { ...settings, method: null }]);
     if (compareKey === key) {
-      compare.markChosen(s.method);
+      compare.markChosen(settings.method);
       return;
     }
     compareKey = key;
@@ -375,7 +417,7 @@ async function refreshExtras() {
     compare.clear('Working…');
     try {
       const methods = state.defaults.methods.map((m) => m.name);
-      const results = await withStill(item, () => engine.call('compare', { key: item.key, methods }));
+      const results = await withStill(item, () => engine.call('compare', { key: item.key, settings, methods }));
       if (seq === compareSeq) compare.show(results, state.defaults.methods, state.controls.settings().method);
     } catch (e) {
       if (seq === compareSeq) compareKey = null;

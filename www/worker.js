@@ -1,32 +1,48 @@
 // The page's only user of the WebAssembly module. Holds one decoded image
-// (a `Still`) at a time and answers tagged messages:
+// (a `Still`, which owns its palette and its order) and the canvas the page
+// gave it, and answers tagged messages:
 //   request  {id, type, payload}
-//   answer   {id, type: 'result', payload} | {id, type: 'error', name, message}
-//            {id, type: 'partial', payload}   (the palette, before its pixels)
-// Big buffers travel as transferables. Views (open / extract / reorder) are
-// handled newest-first: a queued view request that a newer one replaces is
-// answered with the error `superseded` and never run.
+//   answer   {id, type: 'result', payload} | {id, type: 'error', name, message, payload?}
+//            {id, type: 'partial', payload}   (the palette, before it is drawn)
+// The page's settings object goes to the engine as it is (its keys are those
+// of defaults()); reorders are indices into the colors as shown, as
+// still.reorder takes them.
+//
+// Drawing: the first message of a worker that can draw is 'canvas', an
+// OffscreenCanvas whose placeholder is the page's canvas#composite; the
+// composite is drawn into it here and never travels. Without one (browsers
+// lacking OffscreenCanvas), a view's answer carries the RGBA for the page to put.
+//
+// 'open' reads the File it is given here. Views (open / extract / reorder) are
+// handled in order. A view that a newer one follows is not drawn (it answers
+// `superseded`); an extract that a newer extract of the same image follows
+// is not even run (the page sends a reorder only for the palette of its
+// newest view, so nothing builds on it). When the newest view fails after
+// such a view changed the palette undrawn, the palette is drawn anyway and
+// the error carries it (`payload`), for the page to show what is held.
 
-import init, { defaults, Still } from './pkg/cinepal.js';
+import init, { defaults, newSeed, Still } from './pkg/cinepal.js';
 
 const ready = init();
 
-/** The image being worked on: its key, the Still, and the palette's state. */
+/** The image worked on: {key, still}, or null. */
 let current = null;
-// current = {key, still, base: palette as extracted, settings, order: base indices shown, or null}
+/** The OffscreenCanvas from the page, or null (the page puts the pixels itself). */
+let canvas = null;
+/** The still whose whole composite the canvas holds, and at what size: the strip alone may then be redrawn. */
+let drawn = { still: null, width: 0, height: 0 };
+/** The still's palette changed since it was drawn (its view was superseded). */
+let dirty = false;
 
 const queue = [];
 let pumping = false;
-let newestView = 0;
 /** The id of the request being handled, for 'partial' messages. */
 let currentId = 0;
 
 const VIEWS = new Set(['open', 'extract', 'reorder']);
 
 self.onmessage = (event) => {
-  const msg = event.data;
-  if (VIEWS.has(msg.type)) newestView = Math.max(newestView, msg.id);
-  queue.push(msg);
+  queue.push(event.data);
   if (!pumping) pump();
 };
 
@@ -44,16 +60,26 @@ async function pump() {
     // Let messages that are already on their way arrive, so stale ones can be skipped.
     await new Promise((resolve) => setTimeout(resolve, 0));
     const msg = queue.shift();
-    if ((msg.type === 'extract' || msg.type === 'reorder') && msg.id < newestView) {
-      reply(msg, null, { name: 'superseded', message: 'replaced by a newer request' });
-      continue;
-    }
     currentId = msg.id;
     try {
-      const [payload, transfer] = handle(msg);
+      const [payload, transfer] = await handle(msg);
+      // A view drawn into the canvas: answer once its frame is on its way to the screen.
+      if (canvas && VIEWS.has(msg.type)) await nextFrame();
       reply(msg, { payload, transfer });
     } catch (e) {
-      reply(msg, null, e instanceof WebAssembly.RuntimeError || e instanceof RangeError ? fatal(e) : failure(e));
+      const err = e instanceof WebAssembly.RuntimeError || e instanceof RangeError ? fatal(e) : failure(e);
+      // The newest view failed after one before it changed the palette without drawing it:
+      // draw it now, and send it along so the page shows what the engine holds.
+      if (err.name !== 'crash' && err.name !== 'superseded' && VIEWS.has(msg.type) && dirty && !newerView()) {
+        try {
+          const [payload, transfer] = paint(current.still.palette(), performance.now());
+          err.payload = payload;
+          err.transfer = transfer;
+        } catch {
+          // Nothing better to show.
+        }
+      }
+      reply(msg, null, err);
     }
   }
   pumping = false;
@@ -63,7 +89,8 @@ function reply(msg, ok, err) {
   if (ok) {
     self.postMessage({ id: msg.id, type: 'result', payload: ok.payload }, ok.transfer || []);
   } else {
-    self.postMessage({ id: msg.id, type: 'error', name: err.name, message: err.message });
+    const { name, message, payload, transfer } = err;
+    self.postMessage({ id: msg.id, type: 'error', name, message, payload }, transfer || []);
   }
 }
 
@@ -77,18 +104,59 @@ function fatal(e, prefix) {
   return { name: 'crash', message: prefix ? `${prefix}: ${message}` : message };
 }
 
-function handle({ type, payload }) {
+/**
+ * The worker's next animation frame (the canvas's frame is committed by
+ * then), or 100 ms at most: a hidden page has no frames.
+ */
+function nextFrame() {
+  if (typeof self.requestAnimationFrame !== 'function') return Promise.resolve();
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, 100);
+    self.requestAnimationFrame(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+function superseded() {
+  return Object.assign(new Error('replaced by a newer request'), { name: 'superseded' });
+}
+
+/** Whether a view request is waiting behind the one being handled. */
+function newerView() {
+  return queue.some((m) => VIEWS.has(m.type));
+}
+
+/** Whether an extract of image `key` is waiting, with no other image opened before it. */
+function newerExtract(key) {
+  for (const m of queue) {
+    if (m.type === 'open') return false;
+    if (m.type === 'extract' && m.payload.key === key) return true;
+  }
+  return false;
+}
+
+async function handle({ type, payload }) {
   switch (type) {
+    case 'canvas':
+      canvas = payload.canvas;
+      drawn = { still: null, width: 0, height: 0 };
+      return [null];
     case 'defaults':
-      return [defaults(), []];
+      return [defaults()];
+    case 'newSeed':
+      return [newSeed()];
     case 'open':
       return open(payload);
     case 'extract':
       return extract(payload);
     case 'reorder':
-      return reorder(payload);
+      return view(still(payload.key).reorder(payload.order), performance.now(), false);
     case 'export':
-      return [still(payload.key).export(payload.format, payload.options || {}), []];
+      return [still(payload.key).export(payload.format, payload.options)];
+    case 'png':
+      return png(payload);
     case 'colors':
       return colors(payload);
     case 'compare':
@@ -105,21 +173,15 @@ function still(key) {
   return current.still;
 }
 
-/** Decodes a new image; the previous one stays current if this one fails. */
-function open({ key, bytes, maxPixels, settings, order }) {
+/** Reads and decodes a file, extracts its palette; the previous image stays current if this fails. */
+async function open({ key, file, settings }) {
   const t0 = performance.now();
-  const fresh = new Still(new Uint8Array(bytes), maxPixels);
-  const t1 = performance.now();
-  const previous = current;
-  current = { key, still: fresh, base: null, baseId: 0, settings: null, order: null };
+  const bytes = new Uint8Array(await file.arrayBuffer());
+  const fresh = new Still(bytes, { maxPixels: settings.maxPixels });
+  let palette;
   try {
-    const out = view(settings, order, 0, t1);
-    if (previous) previous.still.free();
-    out[0].decodeMs = fresh.decodeMs;
-    out[0].workerMs = performance.now() - t0;
-    return out;
+    palette = fresh.extract(settings);
   } catch (e) {
-    current = previous;
     try {
       fresh.free();
     } catch {
@@ -127,92 +189,69 @@ function open({ key, bytes, maxPixels, settings, order }) {
     }
     throw e;
   }
+  if (current) current.still.free();
+  current = { key, still: fresh };
+  const out = view(palette, t0);
+  out[0].decodeMs = fresh.decodeMs;
+  return out;
 }
 
-function extract({ key, settings, order, haveHeight }) {
+function extract({ key, settings }) {
   const s = still(key);
+  if (newerExtract(key)) throw superseded();
   const t0 = performance.now();
-  const before = { ...current };
-  try {
-    const out = view(settings, order, haveHeight, t0);
-    out[0].workerMs = performance.now() - t0;
-    return out;
-  } catch (e) {
-    // Keep what is on screen current (exports must match it), unless the engine trapped.
-    if (!(e instanceof WebAssembly.RuntimeError) && before.settings) {
-      current = before;
-      extractBase(s, before.settings);
-      if (before.order) s.reorder(before.order);
-    }
-    throw e;
+  return view(s.extract(settings), t0);
+}
+
+/**
+ * A view's answer: the palette, then (unless a newer view follows) the
+ * palette drawn; `extracted`: the palette was just extracted (not reordered).
+ */
+function view(palette, t0, extracted = true) {
+  if (newerView()) {
+    dirty = true;
+    throw superseded();
   }
+  self.postMessage({ id: currentId, type: 'partial', payload: { palette } });
+  const out = paint(palette, t0);
+  out[0].extractMs = extracted ? palette.seconds * 1000 : 0;
+  return out;
 }
 
-function extractBase(s, settings) {
-  return s.extract(settings.count, settings.method, settings.sort, { space: settings.space, seed: settings.seed });
-}
-
-/** Extracts, applies a manual order if it fits, posts the palette, then renders. */
-function view(settings, order, haveHeight, t0) {
+/**
+ * Draws the current palette's composite: into the canvas (the strip alone
+ * when the canvas holds this image at this size), or as RGBA for the page.
+ */
+function paint(palette, t0) {
   const s = current.still;
-  const base = extractBase(s, settings);
-  current.base = base;
-  current.baseId = currentId;
-  current.settings = settings;
-  current.order = null;
-  let palette = base;
-  if (order && isPermutation(order, base.count)) {
-    palette = s.reorder(order);
-    current.order = order.slice();
+  const t1 = performance.now();
+  const out = { key: current.key, palette, imageWidth: s.width, imageHeight: s.height };
+  const strip = drawn.still === s;
+  let transfer = [];
+  if (canvas) {
+    const d = s.draw(canvas, { strip });
+    Object.assign(out, { width: d.width, height: d.height, stripOnly: d.stripOnly, top: d.stripOnly ? s.height : 0 });
+  } else {
+    const { width, height } = s.compositeSize();
+    const stripOnly = strip && drawn.width === width && drawn.height === height;
+    const rgba = s.render(stripOnly ? { strip: true } : {});
+    Object.assign(out, { width, height, stripOnly, top: stripOnly ? s.height : 0, rgba: rgba.buffer });
+    transfer = [rgba.buffer];
   }
-  return finish(palette, haveHeight, t0);
+  drawn = { still: s, width: out.width, height: out.height };
+  dirty = false;
+  const t2 = performance.now();
+  out.renderMs = t2 - t1;
+  out.workerMs = t2 - t0;
+  return [out, transfer];
 }
 
-/** `order` lists indices into the extracted (base) palette, so requests can be skipped safely. */
-function reorder({ key, order, baseId, haveHeight }) {
+/** The composite as a PNG file, encoded here from the canvas (only with a canvas). */
+async function png({ key, type }) {
   const s = still(key);
-  if (baseId !== current.baseId) {
-    // The order was made for a palette that has since been replaced.
-    throw Object.assign(new Error('the palette changed'), { name: 'superseded' });
-  }
-  const t0 = performance.now();
-  const n = current.base.count;
-  if (!isPermutation(order, n)) {
-    throw Object.assign(new Error(`order must list each index from 0 to ${n - 1} once`), { name: 'invalid-option' });
-  }
-  const shown = current.order || [...Array(n).keys()];
-  // still.reorder takes indices into the palette as it is now.
-  const relative = order.map((b) => shown.indexOf(b));
-  const palette = s.reorder(relative);
-  current.order = isIdentity(order) ? null : order.slice();
-  return finish(palette, haveHeight, t0);
-}
-
-function finish(palette, haveHeight, t0) {
-  const s = current.still;
-  const extractMs = performance.now() - t0;
-  self.postMessage({ id: currentId, type: 'partial', payload: { palette, order: current.order, baseId: current.baseId } });
-  const height = s.compositeHeight();
-  // Only the strip changes when the canvas already holds this image at this height.
-  const stripOnly = haveHeight === height;
-  const rgba = s.render(stripOnly ? { strip: true } : {});
-  return [
-    {
-      key: current.key,
-      palette,
-      base: current.base,
-      baseId: current.baseId,
-      order: current.order,
-      width: s.width,
-      height: s.height,
-      compositeHeight: height,
-      stripOnly,
-      rgba: rgba.buffer,
-      extractMs,
-      renderMs: performance.now() - t0 - extractMs,
-    },
-    [rgba.buffer],
-  ];
+  if (!canvas) throw Object.assign(new Error('there is no canvas in the worker'), { name: 'invalid-input' });
+  if (dirty || drawn.still !== s) paint(s.palette(), performance.now());
+  return [await canvas.convertToBlob({ type })];
 }
 
 function colors({ key }) {
@@ -220,34 +259,12 @@ function colors({ key }) {
   return [c, [c.rgb.buffer, c.oklab.buffer, c.weight.buffer]];
 }
 
-/** The palette of every method; the current palette is restored afterwards. */
-function compare({ key, methods }) {
+/** The palette of every method for `settings`; the current palette stays as it is. */
+function compare({ key, settings, methods }) {
   const s = still(key);
-  const { settings, order } = current;
-  const results = [];
-  try {
-    for (const method of methods) {
-      const t0 = performance.now();
-      const p = extractBase(s, { ...settings, method });
-      results.push({ method, colors: p.colors, ms: performance.now() - t0 });
-    }
-  } finally {
-    current.base = extractBase(s, settings);
-    if (order) s.reorder(order);
-  }
-  return [results, []];
-}
-
-function isPermutation(order, n) {
-  if (!Array.isArray(order) || order.length !== n) return false;
-  const seen = new Array(n).fill(false);
-  for (const i of order) {
-    if (!Number.isInteger(i) || i < 0 || i >= n || seen[i]) return false;
-    seen[i] = true;
-  }
-  return true;
-}
-
-function isIdentity(order) {
-  return order.every((v, i) => v === i);
+  const results = methods.map((method) => {
+    const p = s.preview({ ...settings, method });
+    return { method, colors: p.colors, ms: p.seconds * 1000 };
+  });
+  return [results];
 }

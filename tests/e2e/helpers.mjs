@@ -1,16 +1,22 @@
 // Shared by the end-to-end tests: a static server for dist/ under a
 // sub-path (as on GitHub Pages), headless Chromium through playwright-core,
-// the CLI's palette for comparison, and small page helpers.
+// the CLI's palette for comparison, downloads and the composite's pixels
+// (from its PNG download), a streaming PNG writer, and small page helpers.
 
 import { createServer } from 'node:http';
 import { readFile, stat, mkdir, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { before, after } from 'node:test';
-import { existsSync } from 'node:fs';
+import { existsSync, createWriteStream } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import assert from 'node:assert/strict';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import zlib from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { PNG } from 'pngjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = path.join(ROOT, 'dist');
@@ -134,7 +140,7 @@ export async function choose(page, ...files) {
 }
 
 /** Waits until the swatches show a palette of `name` and the composite is drawn; returns the hexes. */
-export async function waitForPalette(page, name, { count, not } = {}) {
+export async function waitForPalette(page, name, { count, not, timeout = 30_000 } = {}) {
   await page.waitForFunction(
     ({ name, count, not }) => {
       const list = document.getElementById('swatches');
@@ -150,7 +156,7 @@ export async function waitForPalette(page, name, { count, not } = {}) {
       );
     },
     { name, count, not },
-    { timeout: 30_000 },
+    { timeout },
   );
   return hexes(page);
 }
@@ -159,25 +165,59 @@ export function hexes(page) {
   return page.$$eval('#swatches [data-hex]', (els) => els.map((e) => e.dataset.hex));
 }
 
-/** The color of the middle of each swatch in the composite's strip, as hex. */
-export function stripColors(page) {
-  return page.evaluate(() => {
-    const canvas = document.getElementById('composite');
-    const n = document.querySelectorAll('#swatches [data-hex]').length;
-    const w = canvas.width;
-    const band = Math.floor((11 * w) / (10 * n + 1));
-    const top = canvas.height - band;
-    const m = w / (10 * n + 1);
-    const ctx = canvas.getContext('2d');
-    const y = Math.floor(top + band / 2);
-    const out = [];
-    for (let i = 0; i < n; i++) {
-      const x = Math.floor((i + 1) * 10 * m - 4.5 * m);
-      const [r, g, b] = ctx.getImageData(x, y, 1, 1).data;
-      out.push('#' + [r, g, b].map((v) => v.toString(16).padStart(2, '0')).join(''));
-    }
-    return out;
-  });
+/**
+ * Saves the file of the download button `format` (`[data-download]`), as a
+ * person would, without moving the focus (the button is clicked from
+ * script): `{name, bytes}`.
+ */
+export async function download(page, format) {
+  const selector = `[data-download="${format}"]`;
+  // A button is disabled while its file is being made.
+  await page.waitForSelector(`${selector}:not([disabled])`, { timeout: 30_000 });
+  const [file] = await Promise.all([
+    page.waitForEvent('download', { timeout: 120_000 }),
+    page.$eval(selector, (b) => b.click()),
+  ]);
+  return { name: file.suggestedFilename(), bytes: await readFile(await file.path()) };
+}
+
+/**
+ * The composite as the page saves it (its PNG download, at full resolution),
+ * decoded: `{width, height, data}` (RGBA). The canvas on screen belongs to
+ * the worker (transferControlToOffscreen), so its pixels are read from the file.
+ */
+export async function compositePixels(page) {
+  const { bytes } = await download(page, 'png');
+  return PNG.sync.read(bytes);
+}
+
+/** `[r, g, b]` at (x, y) of a decoded PNG. */
+export function pixelAt(png, x, y) {
+  const o = (y * png.width + x) * 4;
+  return [...png.data.subarray(o, o + 3)];
+}
+
+const toHex = (rgb) => '#' + rgb.map((v) => v.toString(16).padStart(2, '0')).join('');
+
+/** The color of the middle of each of `n` swatches in a decoded composite's strip, as hex. */
+export function stripOf(png, n) {
+  const w = png.width;
+  const band = Math.floor((11 * w) / (10 * n + 1));
+  const m = w / (10 * n + 1);
+  const y = Math.floor(png.height - band + band / 2);
+  return Array.from({ length: n }, (_, i) => toHex(pixelAt(png, Math.floor((i + 1) * 10 * m - 4.5 * m), y)));
+}
+
+/** The color of the middle of each swatch in the composite's strip (from its PNG download), as hex. */
+export async function stripColors(page) {
+  const n = await page.locator('#swatches [data-hex]').count();
+  return stripOf(await compositePixels(page), n);
+}
+
+/** Width and height from a PNG file's header, without decoding it. */
+export function pngSize(bytes) {
+  assert.equal(bytes.toString('latin1', 12, 16), 'IHDR', 'a PNG');
+  return { width: bytes.readUInt32BE(16), height: bytes.readUInt32BE(20) };
 }
 
 let cliBuilt = false;
@@ -187,12 +227,17 @@ let cliBuilt = false;
  * up to date) once per test file, so it matches the sources the wasm came from.
  */
 export function cliPalette(file, args) {
+  return JSON.parse(cliOutput(file, ['--format', 'json', ...args]));
+}
+
+/** What the CLI prints for `file` with `args` (built as for cliPalette). */
+export function cliOutput(file, args) {
   const bin = path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'release', 'cinepal');
   if (!cliBuilt) {
     execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'cinepal'], { cwd: ROOT, stdio: 'inherit' });
     cliBuilt = true;
   }
-  return JSON.parse(execFileSync(bin, [file, '--format', 'json', ...args], { encoding: 'utf8' }));
+  return execFileSync(bin, [file, ...args], { encoding: 'utf8' });
 }
 
 export async function artifactPath(name) {
@@ -245,4 +290,65 @@ export function useBrowser(tmpPrefix, ready) {
     if (env.tmp) await rm(env.tmp, { recursive: true, force: true });
   });
   return env;
+}
+
+function pngChunk(type, data) {
+  const head = Buffer.alloc(8);
+  head.writeUInt32BE(data.length, 0);
+  head.write(type, 4, 'latin1');
+  const tail = Buffer.alloc(4);
+  tail.writeUInt32BE(zlib.crc32(data, zlib.crc32(type)), 0);
+  return Buffer.concat([head, data, tail]);
+}
+
+/**
+ * Writes a large PNG to `file` without holding it in memory: `blocks` yields
+ * Buffers of whole scanlines (each a filter byte, then the row's samples),
+ * streamed through zlib (level 1) into IDAT chunks of at most 4 MiB.
+ * `depth` is the bit depth, `colorType` 2 (RGB) or 6 (RGBA).
+ */
+export async function writePng(file, { width, height, depth, colorType }, blocks) {
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([depth, colorType, 0, 0, 0], 8);
+  const MAX_IDAT = 4 << 20;
+  await pipeline(
+    Readable.from(blocks),
+    zlib.createDeflate({ level: 1 }),
+    async function* (deflated) {
+      yield Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+      yield pngChunk('IHDR', ihdr);
+      let pending = [];
+      let size = 0;
+      for await (const piece of deflated) {
+        pending.push(piece);
+        size += piece.length;
+        while (size >= MAX_IDAT) {
+          const all = Buffer.concat(pending);
+          yield pngChunk('IDAT', all.subarray(0, MAX_IDAT));
+          pending = [all.subarray(MAX_IDAT)];
+          size = all.length - MAX_IDAT;
+        }
+      }
+      if (size > 0) yield pngChunk('IDAT', Buffer.concat(pending));
+      yield pngChunk('IEND', Buffer.alloc(0));
+    },
+    createWriteStream(file),
+  );
+}
+
+/** The engine's defaults(), from a page of its own (the module, not the page's worker). */
+export async function engineDefaults(browser, server) {
+  const page = await browser.newPage();
+  try {
+    await page.goto(server.url);
+    return await page.evaluate(async () => {
+      const { default: init, defaults } = await import('./www/pkg/cinepal.js');
+      await init();
+      return defaults();
+    });
+  } finally {
+    await page.close();
+  }
 }

@@ -6,19 +6,27 @@
 // usable for the next image.
 //
 // The PNG is generated here, streamed row block by row block through
-// zlib (level 1) into IDAT chunks of at most 4 MiB, into a temporary folder:
-// it never sits in memory whole, and never lands in the repository.
+// zlib (level 1) into IDAT chunks of at most 4 MiB (helpers.mjs, writePng),
+// into a temporary folder: it never sits in memory whole, and never lands in
+// the repository.
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { stat, writeFile } from 'node:fs/promises';
-import { createWriteStream } from 'node:fs';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import zlib from 'node:zlib';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { openApp, choose, hexes, image, imagesMissing, deltaE, hexRgb, useBrowser } from './helpers.mjs';
+import {
+  openApp,
+  choose,
+  hexes,
+  image,
+  imagesMissing,
+  deltaE,
+  hexRgb,
+  useBrowser,
+  writePng,
+  engineDefaults,
+} from './helpers.mjs';
 
 const W = 8000;
 const H = 8000;
@@ -41,19 +49,6 @@ const env = useBrowser('cinepal-largest-', async ({ tmp }) => {
 });
 
 // ---- the PNG
-
-function crc32(type, data) {
-  return zlib.crc32(data, zlib.crc32(type));
-}
-
-function chunk(type, data) {
-  const head = Buffer.alloc(8);
-  head.writeUInt32BE(data.length, 0);
-  head.write(type, 4, 'latin1');
-  const tail = Buffer.alloc(4);
-  tail.writeUInt32BE(crc32(type, data), 0);
-  return Buffer.concat([head, data, tail]);
-}
 
 /** One scanline (filter byte 0, then W pixels of 16-bit big-endian RGBA) from `pixel(x)` → [r, g, b, a] in 0..65535. */
 function scanline(pixel) {
@@ -93,35 +88,8 @@ function* scanlines() {
 }
 
 /** Writes the W×H 16-bit RGBA PNG (color type 6, bit depth 16, no interlace) to `file`. */
-async function writeRgba16Png(file) {
-  const ihdr = Buffer.alloc(13);
-  ihdr.writeUInt32BE(W, 0);
-  ihdr.writeUInt32BE(H, 4);
-  ihdr.set([16, 6, 0, 0, 0], 8);
-  const MAX_IDAT = 4 << 20;
-  await pipeline(
-    Readable.from(scanlines()),
-    zlib.createDeflate({ level: 1 }),
-    async function* (deflated) {
-      yield Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
-      yield chunk('IHDR', ihdr);
-      let pending = [];
-      let size = 0;
-      for await (const piece of deflated) {
-        pending.push(piece);
-        size += piece.length;
-        while (size >= MAX_IDAT) {
-          const all = Buffer.concat(pending);
-          yield chunk('IDAT', all.subarray(0, MAX_IDAT));
-          pending = [all.subarray(MAX_IDAT)];
-          size = all.length - MAX_IDAT;
-        }
-      }
-      if (size > 0) yield chunk('IDAT', Buffer.concat(pending));
-      yield chunk('IEND', Buffer.alloc(0));
-    },
-    createWriteStream(file),
-  );
+function writeRgba16Png(file) {
+  return writePng(file, { width: W, height: H, depth: 16, colorType: 6 }, scanlines());
 }
 
 // ---- the page
@@ -192,14 +160,7 @@ test(`the largest image the default limits allow (${W}×${H} 16-bit RGBA PNG) gi
   try {
     // The limit as the engine states it, from a page of its own (a second
     // instance of the module in this page would cost memory).
-    const probe = await env.browser.newPage();
-    await probe.goto(env.server.url);
-    const limit = await probe.evaluate(async () => {
-      const { default: init, defaults } = await import('./pkg/cinepal.js');
-      await init();
-      return defaults().maxPixels;
-    });
-    await probe.close();
+    const limit = (await engineDefaults(env.browser, env.server)).maxPixels;
     assert.equal(limit, W * H, 'the image is exactly at the default limit');
 
     const t0 = performance.now();

@@ -13,7 +13,19 @@ import { writeFile, readFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { PNG } from 'pngjs';
-import { openApp, choose, waitForPalette, hexes, stripColors, image, deltaE, hexRgb, useBrowser } from './helpers.mjs';
+import {
+  openApp,
+  choose,
+  waitForPalette,
+  hexes,
+  stripColors,
+  compositePixels,
+  pixelAt,
+  image,
+  deltaE,
+  hexRgb,
+  useBrowser,
+} from './helpers.mjs';
 
 const env = useBrowser('cinepal-odd-');
 
@@ -122,13 +134,6 @@ function withExifOrientation(jpeg, orientation) {
   return Buffer.concat([jpeg.subarray(0, 2), head, app1, jpeg.subarray(2)]);
 }
 
-function canvasPixel(page, x, y) {
-  return page.evaluate(
-    ({ x, y }) => [...document.getElementById('composite').getContext('2d').getImageData(x, y, 1, 1).data].slice(0, 3),
-    { x, y },
-  );
-}
-
 // ---- the tests
 
 const BANDS = ['#c81e28', '#1ea03c', '#283cc8', '#e6c828', '#7a2898', '#28c8c8', '#f07814', '#6e6e6e'];
@@ -214,8 +219,9 @@ test('odd files give a message; the palette, its keyboard order and the settings
       [40, 240, quads[3]], // bottom-left: stored bottom-right
       [120, 240, quads[1]], // bottom-right: stored top-right
     ];
+    const pixels = await compositePixels(page);
     for (const [x, y, want] of shown) {
-      const got = await canvasPixel(page, x, y);
+      const got = pixelAt(pixels, x, y);
       // The middle of a flat 80×160 area of a quality-0.95 JPEG: a level or two off,
       // ΔE_ok < 3; the four colors are ΔE_ok > 25 apart.
       assert.ok(deltaE(got, hexRgb(want)) < 3, `(${x},${y}) is ${got}, want ${want}`);

@@ -3,7 +3,6 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
 import { PNG } from 'pngjs';
 import {
   openApp,
@@ -11,7 +10,11 @@ import {
   waitForPalette,
   hexes,
   stripColors,
+  stripOf,
+  download,
   cliPalette,
+  cliOutput,
+  engineDefaults,
   image,
   imagesMissing,
   artifactPath,
@@ -23,10 +26,11 @@ const skip = imagesMissing ? `skipped: ${imagesMissing}` : false;
 
 const env = useBrowser();
 
-/** A page showing the portrait's palette with the default settings. */
-async function withPortrait(fn, contextOptions) {
+/** A page showing the portrait's palette with the default settings (`init`: run on the page first). */
+async function withPortrait(fn, contextOptions, init) {
   const { context, page } = await openApp(env.browser, env.server, contextOptions);
   try {
+    if (init) await init(page);
     await choose(page, image(PORTRAIT));
     const shown = await waitForPalette(page, PORTRAIT);
     await fn(page, shown, context);
@@ -38,6 +42,25 @@ async function withPortrait(fn, contextOptions) {
 
 function cliHexes(file, args) {
   return cliPalette(image(file), args).colors.map((c) => c.hex);
+}
+
+/** The portrait's palette as the CLI writes it in `format` (default settings). */
+function cliText(format) {
+  return cliOutput(image(PORTRAIT), ['--format', format]);
+}
+
+/** Records the type of every Blob the page offers as a download, in `window.__blobTypes`. */
+async function recordBlobTypes(page) {
+  await page.addInitScript(() => {
+    window.__blobTypes = [];
+    const create = URL.createObjectURL;
+    URL.createObjectURL = (blob) => {
+      window.__blobTypes.push(blob.type);
+      return create(blob);
+    };
+  });
+  await page.reload();
+  await page.waitForSelector('body.is-ready');
 }
 
 test('a photo chosen with the file picker shows the same palette as the CLI', { skip }, async () => {
@@ -77,10 +100,7 @@ test('changing the method, the count and the order changes the palette as the CL
     // A fresh seed: k-means may find other colors; the page stays consistent.
     await page.selectOption('#method', 'kmeans');
     const seeded = await waitForPalette(page, PORTRAIT, { count: 6 });
-    await page.click('#new-palette');
-    const seedText = await page.textContent('#seed-hint');
-    const seed = seedText.match(/Seed (\d+)/)[1];
-    await page.waitForFunction(() => document.querySelector('.stage').getAttribute('aria-busy') === 'false');
+    const seed = await newSeed(page);
     const fresh = await waitForPalette(page, PORTRAIT, { count: 6 });
     assert.deepEqual(
       fresh,
@@ -154,10 +174,7 @@ test('downloads: the PNG at full resolution in the chosen order, and JSON, CSS, 
     await page.keyboard.press('Alt+ArrowRight');
     const order = await waitForPalette(page, PORTRAIT, { not: before });
 
-    const save = async (format) => {
-      const [download] = await Promise.all([page.waitForEvent('download'), page.click(`[data-download="${format}"]`)]);
-      return { name: download.suggestedFilename(), bytes: await readFile(await download.path()) };
-    };
+    const save = (format) => download(page, format);
 
     const png = await save('png');
     assert.equal(png.name, 'vibrant_portrait_film-palette.png');
@@ -167,14 +184,8 @@ test('downloads: the PNG at full resolution in the chosen order, and JSON, CSS, 
     const band = Math.floor((11 * cli.width) / (10 * n + 1));
     assert.equal(decoded.width, cli.width);
     assert.equal(decoded.height, cli.height + band);
-    const m = cli.width / (10 * n + 1);
     const y = cli.height + Math.floor(band / 2);
-    const inPng = order.map((_, i) => {
-      const x = Math.floor((i + 1) * 10 * m - 4.5 * m);
-      const o = (y * decoded.width + x) * 4;
-      return '#' + [...decoded.data.subarray(o, o + 3)].map((v) => v.toString(16).padStart(2, '0')).join('');
-    });
-    assert.deepEqual(inPng, order, 'the PNG strip shows the manual order');
+    assert.deepEqual(stripOf(decoded, n), order, 'the PNG strip shows the manual order');
     // The margins are white.
     const o = (y * decoded.width + 1) * 4;
     assert.deepEqual([...decoded.data.subarray(o, o + 4)], [255, 255, 255, 255]);
@@ -198,6 +209,83 @@ test('downloads: the PNG at full resolution in the chosen order, and JSON, CSS, 
     assert.equal(svg.name, 'vibrant_portrait_film-palette.svg');
     const fills = [...svg.bytes.toString('utf8').matchAll(/fill="(#[0-9a-f]{6})"><title>/g)].map((x) => x[1]);
     assert.deepEqual(fills, order);
+  });
+});
+
+/** Presses "New palette" and waits for the engine's seed to be taken: returns it (digits). */
+async function newSeed(page) {
+  const before = await page.getAttribute('#seed-hint', 'data-seed');
+  await page.click('#new-palette');
+  await page.waitForFunction((before) => document.getElementById('seed-hint').dataset.seed !== before, before);
+  return page.getAttribute('#seed-hint', 'data-seed');
+}
+
+test('the download buttons are those of the engine: its formats, their labels, file names and types', { skip }, async () => {
+  const { formats } = await engineDefaults(env.browser, env.server);
+  await withPortrait(async (page) => {
+    const buttons = await page.$$eval('[data-download]', (els) =>
+      els.map((b) => ({ name: b.dataset.download, label: b.textContent, disabled: b.disabled })),
+    );
+    assert.deepEqual(
+      buttons,
+      formats.map((f) => ({ name: f.name, label: f.hint, disabled: false })),
+    );
+    assert.ok(formats.some((f) => f.image), 'one format is the picture');
+    // From here on, the Blobs offered are the downloads.
+    await page.evaluate(() => (window.__blobTypes = []));
+    for (const f of formats) {
+      const file = await download(page, f.name);
+      // The page's base name of `vibrant_portrait_film.jpg`.
+      assert.equal(file.name, `vibrant_portrait_film${f.fileSuffix}`, f.name);
+      assert.ok(file.bytes.length > 0, `${f.name}: not empty`);
+      const text = file.bytes.toString('utf8');
+      if (f.image) {
+        assert.deepEqual([...file.bytes.subarray(1, 4)], [0x50, 0x4e, 0x47], 'a PNG');
+      } else if (f.name === 'json') {
+        // The same object but for the time it took.
+        const strip = ({ seconds, file, ...rest }) => rest;
+        assert.deepEqual(strip(JSON.parse(text)), strip(JSON.parse(cliText(f.name))), 'json: as the CLI writes it');
+      } else {
+        assert.equal(text, cliText(f.name), `${f.name}: as the CLI writes it`);
+      }
+    }
+    // Each file's Blob has the format's type (recorded as it is offered).
+    const types = await page.evaluate(() => window.__blobTypes);
+    assert.deepEqual(types, formats.map((f) => f.mime));
+  }, undefined, recordBlobTypes);
+});
+
+test('"New palette" is for k-means only: disabled, saying why, for the other methods; it changes the seed', { skip }, async () => {
+  const { methods } = await engineDefaults(env.browser, env.server);
+  await withPortrait(async (page, first) => {
+    assert.equal(await page.isEnabled('#new-palette'), true, 'k-means, the default');
+    for (const m of methods.filter((x) => !x.seeded)) {
+      await page.selectOption('#method', m.name);
+      await waitForPalette(page, PORTRAIT);
+      assert.equal(await page.isDisabled('#new-palette'), true, `${m.name}: disabled`);
+      assert.match(await page.textContent('#seed-hint'), new RegExp(`k-means only: ${m.name} uses no randomness`));
+    }
+    assert.deepEqual(methods.filter((x) => x.seeded).map((x) => x.name), ['kmeans']);
+    await page.selectOption('#method', 'kmeans');
+    const again = await waitForPalette(page, PORTRAIT);
+    assert.deepEqual(again, first, 'the same seed, the same palette');
+    assert.equal(await page.isEnabled('#new-palette'), true, 'enabled again for k-means');
+
+    const seeds = [await page.getAttribute('#seed-hint', 'data-seed')];
+    for (let i = 0; i < 2; i++) {
+      seeds.push(await newSeed(page));
+      await waitForPalette(page, PORTRAIT);
+    }
+    assert.equal(new Set(seeds).size, 3, `three different seeds: ${seeds}`);
+    const seed = seeds[2];
+    assert.match(seed, /^\d+$/);
+    // Shown compactly; the whole seed is in its title and in the palette's files.
+    const hint = await page.textContent('#seed-hint');
+    assert.ok(hint.length < 48 && !hint.includes(seed), `a short hint: "${hint}"`);
+    assert.equal(await page.getAttribute('#seed-hint', 'title'), `Seed ${seed}`);
+    const json = JSON.parse((await download(page, 'json')).bytes.toString('utf8'));
+    assert.equal(String(json.seed), seed);
+    assert.deepEqual(await hexes(page), cliHexes(PORTRAIT, ['-n', '10', '--seed', seed]));
   });
 });
 

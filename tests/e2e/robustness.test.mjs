@@ -214,6 +214,51 @@ Still.prototype.extract = function (...args) {
   }
 });
 
+test('a reorder overtaken by a file that fails is still shown, drawn and exported as the engine holds it', { skip }, async () => {
+  const bad = path.join(env.tmp, 'overtaking.jpg');
+  await writeFile(bad, 'not an image\n'.repeat(50));
+  const { context, page } = await openApp(env.browser, env.server);
+  try {
+    // Slow "compare methods" down, so that what follows it waits in the worker's queue.
+    await context.route(
+      (url) => url.pathname.endsWith('/pkg/cinepal.js'),
+      async (route) => {
+        const response = await route.fetch();
+        const patch = `
+const __preview = Still.prototype.preview;
+Still.prototype.preview = function (...args) {
+  const until = performance.now() + 400;
+  while (performance.now() < until);
+  return __preview.apply(this, args);
+};`;
+        await route.fulfill({ response, body: (await response.text()) + patch });
+      },
+    );
+    await page.reload();
+    await page.waitForSelector('body.is-ready');
+    await choose(page, image(PORTRAIT));
+    const first = await waitForPalette(page, PORTRAIT);
+    await page.click('#compare-panel summary');
+    await page.focus('#swatches [data-hex]:first-child');
+    await page.keyboard.press('Alt+ArrowRight');
+    const moved = [first[1], first[0], ...first.slice(2)];
+    assert.deepEqual(await hexes(page), moved);
+    // While the compare runs: the reorder waits, then the file overtakes it (and fails).
+    await choose(page, bad);
+    const alert = page.locator('[role="alert"]');
+    await alert.filter({ hasText: 'overtaking.jpg' }).waitFor({ timeout: 15_000 });
+    const shown = await waitForPalette(page, PORTRAIT);
+    assert.deepEqual(shown, moved, 'the list shows the order the engine holds');
+    assert.deepEqual(await stripColors(page), moved, 'and so does the composite');
+    assert.equal(await page.inputValue('#sort'), 'manual');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-download="json"]')]);
+    const json = JSON.parse(await readFile(await download.path(), 'utf8'));
+    assert.deepEqual(json.colors.map((c) => c.hex), moved, 'and so do the files');
+  } finally {
+    await context.close();
+  }
+});
+
 test('performance: an 11 MP photo from choosing it to its swatches on screen', { skip }, async () => {
   const { context, page } = await openApp(env.browser, env.server);
   try {

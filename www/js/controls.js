@@ -1,13 +1,22 @@
 // The palette settings: built from the engine's defaults() (the page never
-// repeats them), read as one settings object, and reported on every change.
+// repeats them), read as one settings object whose keys are the engine's
+// option keys, and reported on every change.
 
 const MANUAL = 'manual';
 
+// The options of defaults() (the engine's Options); the controls set the first
+// five, the others keep their defaults. The engine refuses any other key.
+const OPTION_KEYS = ['colors', 'method', 'sort', 'space', 'seed', 'alphaThreshold', 'sample', 'maxPixels'];
+
+const SEED_HINT = 'Starts the clustering from a fresh random seed.';
+
 /**
  * @param {object} d  the engine's defaults()
- * @param {(what: string) => void} onChange  called with 'count', 'method', 'sort', 'space' or 'seed'
+ * @param {object} o
+ * @param {(what: string) => void} o.onChange  called with 'colors', 'method', 'sort', 'space' or 'seed'
+ * @param {() => Promise<number|string>} o.newSeed  a fresh seed from the engine
  */
-export function createControls(d, onChange) {
+export function createControls(d, { onChange, newSeed }) {
   const $ = (id) => document.getElementById(id);
   const count = $('count');
   const range = $('count-range');
@@ -17,10 +26,10 @@ export function createControls(d, onChange) {
   const seedButton = $('new-palette');
   const seedHint = $('seed-hint');
 
-  const state = { count: d.colors, method: d.method, sort: d.sort, space: d.space, seed: String(d.seed) };
+  const state = Object.fromEntries(OPTION_KEYS.map((k) => [k, d[k]]));
 
   for (const input of [count, range]) {
-    input.min = '1';
+    input.min = String(d.minColors);
     input.max = String(d.maxColors);
     input.value = String(d.colors);
   }
@@ -46,20 +55,20 @@ export function createControls(d, onChange) {
 
   const setCount = (value, from) => {
     const n = Math.round(Number(value));
-    if (!Number.isFinite(n) || n < 1 || n > d.maxColors) return false;
+    if (!Number.isFinite(n) || n < d.minColors || n > d.maxColors) return false;
     if (from !== count) count.value = String(n);
     if (from !== range) range.value = String(n);
-    if (n === state.count) return false;
-    state.count = n;
+    if (n === state.colors) return false;
+    state.colors = n;
     return true;
   };
-  range.addEventListener('input', () => setCount(range.value, range) && onChange('count'));
-  count.addEventListener('input', () => setCount(count.value, count) && onChange('count'));
+  range.addEventListener('input', () => setCount(range.value, range) && onChange('colors'));
+  count.addEventListener('input', () => setCount(count.value, count) && onChange('colors'));
   count.addEventListener('change', () => {
     // Out-of-range typing snaps back to the nearest allowed value.
-    const n = Math.min(d.maxColors, Math.max(1, Math.round(Number(count.value)) || state.count));
+    const n = Math.min(d.maxColors, Math.max(d.minColors, Math.round(Number(count.value)) || state.colors));
     count.value = String(n);
-    if (setCount(n, count)) onChange('count');
+    if (setCount(n, count)) onChange('colors');
   });
 
   for (const [name, select] of [['method', method], ['sort', sort], ['space', space]]) {
@@ -68,17 +77,48 @@ export function createControls(d, onChange) {
       state[name] = select.value;
       showHint(name);
       if (name === 'sort') setManual(false);
+      if (name === 'method') showSeed();
       onChange(name);
     });
   }
 
-  seedButton.addEventListener('click', () => {
-    state.seed = freshSeed();
-    seedHint.textContent = `Seed ${state.seed}. Press again for another.`;
+  /** The seed button and its hint: only a seeded method (k-means) can use a new seed. */
+  function showSeed() {
+    const m = d.methods.find((x) => x.name === state.method);
+    const seeded = !m || m.seeded;
+    seedButton.disabled = !seeded;
+    const seed = String(state.seed);
+    seedHint.dataset.seed = seed;
+    if (!seeded) {
+      seedHint.textContent = `k-means only: ${label(state.method)} uses no randomness.`;
+      seedHint.removeAttribute('title');
+    } else if (state.seed === d.seed) {
+      seedHint.textContent = SEED_HINT;
+      seedHint.removeAttribute('title');
+    } else {
+      seedHint.textContent = `Seed ${compact(seed)}. Press again for another.`;
+      seedHint.title = `Seed ${seed}`;
+    }
+  }
+  showSeed();
+
+  let asking = false;
+  seedButton.addEventListener('click', async () => {
+    if (asking) return;
+    asking = true;
+    try {
+      state.seed = await newSeed();
+    } catch {
+      // The engine says why elsewhere (it stopped); the seed stays.
+      return;
+    } finally {
+      asking = false;
+    }
+    showSeed();
     onChange('seed');
   });
 
-  document.getElementById('controls').addEventListener('submit', (event) => event.preventDefault());
+  $('controls').addEventListener('submit', (event) => event.preventDefault());
 
   /** Shows "manual" in the order control while the user's own order is in use. */
   function setManual(on) {
@@ -93,9 +133,11 @@ export function createControls(d, onChange) {
     method.value = name;
     state.method = name;
     showHint('method');
+    showSeed();
   }
 
   return {
+    /** The options for the engine: exactly the keys of defaults()'s options. */
     settings: () => ({ ...state }),
     setManual,
     setMethod,
@@ -111,8 +153,7 @@ function label(name) {
   return name.replace(/_/g, ' ');
 }
 
-/** A random 64-bit seed as a string of digits (the engine accepts either). */
-function freshSeed() {
-  const [hi, lo] = crypto.getRandomValues(new Uint32Array(2));
-  return ((BigInt(hi) << 32n) | BigInt(lo)).toString();
+/** `6773487430292611693` → `6773…1693`. */
+function compact(seed) {
+  return seed.length > 9 ? `${seed.slice(0, 4)}…${seed.slice(-4)}` : seed;
 }

@@ -1,4 +1,6 @@
-// Saving files the page made, with names derived from the image's name.
+// The download buttons, one a format of the engine's defaults().formats
+// (label: its `hint`; file: the image's base name + its `fileSuffix`; type:
+// its `mime`), and saving the files the page made.
 
 /** `Still Life (1).JPG` → `still-life-1`. */
 export function baseName(fileName) {
@@ -12,17 +14,34 @@ export function baseName(fileName) {
   return clean || 'image';
 }
 
-/** What each export is called and its MIME type. */
-export const FORMATS = {
-  png: { suffix: '-palette.png', type: 'image/png' },
-  json: { suffix: '-palette.json', type: 'application/json' },
-  css: { suffix: '-palette.css', type: 'text/css' },
-  gpl: { suffix: '-palette.gpl', type: 'text/plain' },
-  svg: { suffix: '-palette.svg', type: 'image/svg+xml' },
-};
+/**
+ * Builds the buttons in `container`, disabled until `enable()`.
+ * @param {HTMLElement} container
+ * @param {object[]} formats  defaults().formats
+ * @param {(format: object, button: HTMLButtonElement) => void} onPick
+ */
+export function createDownloads(container, formats, onPick) {
+  const buttons = formats.map((format) => {
+    const button = document.createElement('button');
+    button.type = 'button';
+    button.className = format.image ? 'button is-image' : 'button';
+    button.dataset.download = format.name;
+    button.textContent = format.hint;
+    button.disabled = true;
+    button.addEventListener('click', () => onPick(format, button));
+    return button;
+  });
+  container.replaceChildren(...buttons);
+  return {
+    enable() {
+      for (const b of buttons) if (!b.classList.contains('is-working')) b.disabled = false;
+    },
+  };
+}
 
+/** The file name of `format` for the image `imageName`. */
 export function fileNameFor(imageName, format) {
-  return baseName(imageName) + FORMATS[format].suffix;
+  return baseName(imageName) + format.fileSuffix;
 }
 
 /** Offers `blob` as a download named `name`. */
@@ -37,8 +56,4 @@ export function saveBlob(blob, name) {
   a.remove();
   // Give the browser time to start reading it.
   setTimeout(() => URL.revokeObjectURL(url), 30_000);
-}
-
-export function textBlob(text, format) {
-  return new Blob([text], { type: `${FORMATS[format].type};charset=utf-8` });
 }

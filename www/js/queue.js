@@ -72,6 +72,5 @@ export function createQueue(list, onPick) {
       item.error = error;
       render();
     },
-    render,
   };
 }

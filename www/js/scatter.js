@@ -259,10 +259,6 @@ export function createScatter(canvas) {
       sizes();
       redraw();
     },
-    clear() {
-      data = null;
-      redraw();
-    },
     /** The palette's colors: [{hex, rgb, oklab}]. */
     setPalette(colors) {
       palette = colors;
@@ -280,7 +276,6 @@ export function createScatter(canvas) {
       redraw();
     },
     resize,
-    hasData: () => data !== null,
   };
 }
 

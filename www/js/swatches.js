@@ -1,7 +1,8 @@
 // The list of swatches: hex, share, click to copy, and reordering by pointer
-// (mouse, touch, pen) or keyboard. Each swatch carries a key (the page uses
-// its index in the extracted palette); a new order is reported as the keys
-// in their new order.
+// (mouse, touch, pen) or keyboard. A new order is reported as indices into
+// the colors as they were shown before it (`[2, 0, 1]`: the third moved to
+// the front), as the engine's still.reorder takes it; the list then counts
+// from its new order.
 
 import { copyText } from './clipboard.js';
 
@@ -22,22 +23,33 @@ export function createSwatchList(list, { onReorder, announce }) {
   const items = () => [...list.children];
   const orderNow = () => items().map((li) => Number(li.dataset.key));
 
-  /** Shows `colors` ({hex, share}) in this order, with their `keys`. */
-  function show(colors, keys) {
+  /** Shows `colors` ({hex, share}) in this order. */
+  function show(colors) {
     const hadFocus = list.contains(document.activeElement);
     grabbed = null;
     drag = null;
-    list.replaceChildren(...colors.map((c, i) => item(c, i, colors.length, keys[i])));
+    list.replaceChildren(...colors.map((c, i) => item(c, i, colors.length)));
     list.style.setProperty('--n', String(Math.max(1, colors.length)));
     focusPos = Math.min(focusPos, colors.length - 1);
     setTabStop(focusPos, hadFocus);
   }
 
-  function item(c, i, n, key) {
+  /** Whether the list shows exactly `colors`, in this order (as after the person's own move). */
+  function shows(colors) {
+    const all = items();
+    return (
+      all.length === colors.length &&
+      colors.every((c, i) => all[i].dataset.hex === c.hex && all[i].dataset.share === String(c.share))
+    );
+  }
+
+  function item(c, i, n) {
     const li = document.createElement('li');
     li.className = 'swatch';
     li.dataset.hex = c.hex;
-    li.dataset.key = String(key);
+    li.dataset.share = String(c.share);
+    // Its position when last shown or reordered.
+    li.dataset.key = String(i);
     li.tabIndex = -1;
     const chip = document.createElement('span');
     chip.className = 'chip';
@@ -80,7 +92,10 @@ export function createSwatchList(list, { onReorder, announce }) {
   function commit(from) {
     const order = orderNow();
     relabel();
-    if (order.some((p, i) => p !== from[i])) onReorder(order);
+    if (order.every((p, i) => p === from[i])) return;
+    // The next move counts from this order.
+    items().forEach((li, i) => (li.dataset.key = String(i)));
+    onReorder(order);
   }
 
   // ---- copy ----
@@ -251,7 +266,7 @@ export function createSwatchList(list, { onReorder, announce }) {
   list.addEventListener('pointerup', (event) => endDrag(event, true));
   list.addEventListener('pointercancel', (event) => endDrag(event, false));
 
-  return { show };
+  return { show, shows };
 }
 
 function percent(share) {

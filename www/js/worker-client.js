@@ -1,11 +1,15 @@
 // Talks to worker.js: tagged requests, promises for answers, a fresh worker
 // when the old one dies or must be cancelled.
 
-/** An error from the worker (or about it), with the core's error kind as `name`. */
+/**
+ * An error from the worker (or about it), with the core's error kind as
+ * `name`; `payload`, when the worker sends one, is what it holds now (a view).
+ */
 export class EngineError extends Error {
-  constructor(name, message) {
+  constructor(name, message, payload) {
     super(message);
     this.name = name;
+    if (payload !== undefined) this.payload = payload;
   }
 }
 
@@ -13,8 +17,10 @@ export class EngineError extends Error {
  * @param {object} hooks
  * @param {(message: string, gaveUp: boolean) => void} hooks.onCrash  called when the worker died
  *   and was replaced (or, when it keeps dying, not)
+ * @param {() => ({type: string, payload: object, transfer?: Transferable[]} | null)} [hooks.onStart]
+ *   called as each worker starts: a request to send it first (e.g. its canvas)
  */
-export function createEngine({ onCrash }) {
+export function createEngine({ onCrash, onStart }) {
   let worker = null;
   let dead = null; // why the engine gave up, after repeated crashes
   let nextId = 1;
@@ -29,6 +35,9 @@ export function createEngine({ onCrash }) {
       crash(event.message || 'the worker failed to start or stopped');
     };
     worker.onmessageerror = () => crash('a message from the worker could not be read');
+    const first = onStart && onStart();
+    // Its answer is of no interest; a failure shows in the requests that follow.
+    if (first) call(first.type, first.payload, { transfer: first.transfer }).catch(() => {});
   }
 
   function receive(msg) {
@@ -45,7 +54,7 @@ export function createEngine({ onCrash }) {
       call.reject(new EngineError('crash', msg.message));
       crash(msg.message);
     } else {
-      call.reject(new EngineError(msg.name, msg.message));
+      call.reject(new EngineError(msg.name, msg.message, msg.payload));
     }
   }
 
@@ -99,5 +108,5 @@ export function createEngine({ onCrash }) {
     replace('cancelled', 'cancelled for a newer request');
   }
 
-  return { call, cancelAll, lastId: () => nextId - 1 };
+  return { call, cancelAll };
 }
