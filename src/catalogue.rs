@@ -19,6 +19,8 @@ pub struct Catalogue {
     /// The default of every option, under the option's own key.
     #[serde(flatten)]
     pub defaults: Options,
+    /// The same defaults as one object: its keys are the options' keys.
+    pub options: Options,
     /// The fewest colors.
     pub min_colors: usize,
     /// The most colors.
@@ -70,6 +72,7 @@ impl Catalogue {
         Catalogue {
             version: env!("CARGO_PKG_VERSION"),
             defaults: Options::default(),
+            options: Options::default(),
             min_colors: ColorCount::MIN,
             max_colors: ColorCount::MAX,
             max_file_bytes: Limits::default().max_file_bytes,

@@ -10,10 +10,11 @@ use crate::choice::{serde_by_name, Choice, Named};
 use crate::error::{Error, Result};
 use crate::palette::Palette;
 
-/// An export format.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+/// An export format (`text` unless said).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Format {
     /// One line a swatch: hex, RGB, share.
+    #[default]
     Text,
     /// The palette object (the wasm API's, with the same field names).
     Json,
@@ -42,7 +43,7 @@ impl Named for Format {
 serde_by_name!(Format);
 
 /// What a file of a format is called and served as.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct FormatSpec {
     /// The file name extension, without the dot.
     pub extension: &'static str,
@@ -86,9 +87,23 @@ impl Format {
         FormatSpec { extension, mime }
     }
 
+    /// The format the still with its strip is written in.
+    pub const COMPOSITE: Format = Format::Png;
+
     /// Whether this format is a picture drawn by [`crate::render`], not text.
     pub fn is_image(self) -> bool {
-        self == Format::Png
+        match self {
+            Format::Png => true,
+            Format::Text | Format::Json | Format::Css | Format::Gpl | Format::Svg => false,
+        }
+    }
+
+    /// Whether this format draws the strip, so that proportional widths change it.
+    pub fn draws_strip(self) -> bool {
+        match self {
+            Format::Svg | Format::Png => true,
+            Format::Text | Format::Json | Format::Css | Format::Gpl => false,
+        }
     }
 
     /// The file name for the palette of an image whose name without extension is `stem`.
@@ -106,7 +121,7 @@ impl Format {
             Format::Svg => to_svg(p, p.width, cx.proportional),
             Format::Png => {
                 return Err(Error::InvalidOption(
-                    "png is a picture of the still with its strip: render it (cinepal -o FILE.png)".into(),
+                    "png is a picture of the still with its strip: it is rendered, not written as text".into(),
                 ))
             }
         })
@@ -118,21 +133,24 @@ impl Format {
     /// stream (one JSON object a line; text and CSS headed by the file's name).
     /// Otherwise each image gets a file of its own.
     pub fn streams(self) -> bool {
-        matches!(self, Format::Text | Format::Json | Format::Css)
+        match self {
+            Format::Text | Format::Json | Format::Css => true,
+            Format::Gpl | Format::Svg | Format::Png => false,
+        }
     }
 
     /// The palette of `file`, one of several on a stream (see [`Format::streams`]).
     pub fn write_in_stream(self, file: &str, p: &Palette, cx: &ExportContext) -> Result<String> {
         Ok(match self {
             Format::Json => {
-                let line = FileReport { file, report: Report { palette: p, seconds: cx.seconds } };
+                let line = FileReport { file, report: Report::new(p, cx.seconds) };
                 serde_json::to_string(&line).expect("a palette serializes") + "\n"
             }
             Format::Text => format!("==> {file} <==\n{}\n", self.write(p, cx)?),
             Format::Css => format!("/* {file:?} */\n{}", self.write(p, cx)?),
-            _ => {
+            Format::Gpl | Format::Svg | Format::Png => {
                 return Err(Error::InvalidOption(format!(
-                    "--format {self} gives one file an image: with several images use --out-dir DIR"
+                    "{self} gives one file an image: the palettes of several images cannot share one stream"
                 )))
             }
         })
@@ -165,10 +183,16 @@ pub struct Report<'a> {
     pub seconds: Option<f64>,
 }
 
+impl<'a> Report<'a> {
+    /// A report of `palette`, its time rounded to the microsecond.
+    pub fn new(palette: &'a Palette, seconds: Option<f64>) -> Report<'a> {
+        Report { palette, seconds: seconds.filter(|t| t.is_finite()).map(|t| (t * 1e6).round() / 1e6) }
+    }
+}
+
 /// The palette as one line of JSON ([`Report`]), with `seconds` when known.
 pub fn to_json(p: &Palette, seconds: Option<f64>) -> String {
-    let seconds = seconds.filter(|t| t.is_finite()).map(|t| (t * 1e6).round() / 1e6);
-    serde_json::to_string(&Report { palette: p, seconds }).expect("a palette serializes")
+    serde_json::to_string(&Report::new(p, seconds)).expect("a palette serializes")
 }
 
 /// One line a swatch: hex, RGB and share in percent.

@@ -45,6 +45,7 @@ pub mod quality;
 pub mod render;
 pub mod rng;
 pub mod sort;
+pub mod space;
 pub mod swatch;
 
 #[cfg(target_arch = "wasm32")]

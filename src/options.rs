@@ -8,11 +8,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::choice::{serde_by_name, Choice, Named};
 use crate::cluster::Method;
-use crate::color::{self, Oklab, Point};
 use crate::decode::Limits;
 use crate::error::{Error, Result};
 use crate::image::seed_stride;
 use crate::sort::Sort;
+pub use crate::space::Space;
 
 /// JS numbers are exact only up to 2⁵³ − 1: larger seeds travel as strings of digits.
 pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
@@ -139,51 +139,6 @@ impl serde::de::Visitor<'_> for Whole {
     }
     fn visit_unit<E: serde::de::Error>(self) -> std::result::Result<u64, E> {
         self.check(None, "null".into())
-    }
-}
-
-/// The space colors are clustered in.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Space {
-    /// Oklab: distances follow perceived differences.
-    Oklab,
-    /// sRGB scaled to 0..1, as the seed notebook did.
-    Rgb,
-}
-
-impl Named for Space {
-    const WHAT: &'static str = "color space";
-    const CHOICES: &'static [Choice<Space>] = &[
-        Choice {
-            value: Space::Oklab,
-            name: "oklab",
-            aliases: &[],
-            hint: "perceptual: distances follow what the eye sees",
-        },
-        Choice { value: Space::Rgb, name: "rgb", aliases: &["srgb"], hint: "sRGB, as the 2022 notebook clustered" },
-    ];
-}
-
-serde_by_name!(Space);
-
-impl Space {
-    /// A color (sRGB, 0..255 per channel) as a point of this space.
-    pub fn point(self, rgb: [f64; 3]) -> Point {
-        match self {
-            Space::Oklab => {
-                let c = color::srgb_to_oklab(rgb);
-                [c.l, c.a, c.b]
-            }
-            Space::Rgb => rgb.map(|v| v / 255.0),
-        }
-    }
-
-    /// A point of this space as 8-bit sRGB.
-    pub fn rgb8(self, p: Point) -> [u8; 3] {
-        match self {
-            Space::Oklab => color::oklab_to_rgb8(Oklab { l: p[0], a: p[1], b: p[2] }),
-            Space::Rgb => p.map(|v| color::quantize(v * 255.0)),
-        }
     }
 }
 

@@ -72,6 +72,17 @@ impl Palette {
     }
 }
 
+impl Palette {
+    /// This palette, its sort named `named` when its order is the one `named`
+    /// gives (a manual order moved back into the chosen one is that order again).
+    pub fn named_if_same(mut self, named: &Sort) -> Palette {
+        if sort::order(&self.unsorted(), named).is_ok_and(|order| order == self.order) {
+            self.options.sort = named.clone();
+        }
+        self
+    }
+}
+
 /// The serialized form of a [`Palette`]: its field names are the JSON's, the
 /// same for the CLI and the page. Reading ignores fields it does not know
 /// (`seconds`, the CLI's `file`), so a report reads back as its palette.
@@ -179,6 +190,10 @@ mod tests {
         // Its sort is the manual order of the clustering's indices: the same palette from scratch.
         assert_eq!(twice.resorted(&twice.options.sort).unwrap(), twice);
         assert_eq!(p.reordered(&[0, 0, 1, 2]).unwrap_err().kind(), "invalid-option");
+        // Moved back: the chosen order by name again; elsewhere, manual.
+        assert_eq!(twice.clone().named_if_same(&Sort::Hue).options.sort, twice.options.sort);
+        let back = once.reordered(&[3, 2, 1, 0]).unwrap().named_if_same(&Sort::Hue);
+        assert_eq!((back.options.sort, back.swatches), (Sort::Hue, p.swatches.clone()));
         assert_eq!(p.reordered(&[0, 1, 2]).unwrap_err().kind(), "invalid-option");
     }
 

@@ -78,14 +78,6 @@ impl Sort {
         }
     }
 
-    /// The one-line hint.
-    pub fn hint(&self) -> &'static str {
-        match self {
-            Sort::Manual(_) => "your own order",
-            named => Sort::CHOICES.iter().find(|c| c.value == *named).expect("every named order is listed").hint,
-        }
-    }
-
     /// Parses a name (`-` and `_` alike, any case) or a comma-separated permutation.
     pub fn parse(s: &str) -> Result<Sort> {
         if s.trim().starts_with(|c: char| c.is_ascii_digit()) {

@@ -75,7 +75,7 @@ fn to_js(value: &impl Serialize) -> JsValue {
 }
 
 fn report(palette: &Palette, ms: f64) -> JsValue {
-    to_js(&Report { palette, seconds: Some((ms * 1e3).round() / 1e6) })
+    to_js(&Report::new(palette, Some(ms / 1e3)))
 }
 
 /// The defaults and the choices of every option (the core's [`Catalogue`]).
@@ -90,7 +90,8 @@ pub fn defaults() -> JsValue {
 #[wasm_bindgen(js_name = newSeed)]
 pub fn new_seed() -> JsResult<JsValue> {
     let seed = getrandom::u64().map_err(|e| js_error(Error::InvalidInput(format!("no random numbers: {e}"))))?;
-    Ok(to_js(&serde_json::to_value(Options { seed, ..Options::default() }).expect("options serialize")["seed"]))
+    Ok(crate::options::seed_serde::serialize(&seed, &serde_wasm_bindgen::Serializer::json_compatible())
+        .expect("a seed serializes"))
 }
 
 /// Decodes `bytes` (a `Uint8Array` or `ArrayBuffer`) and extracts its palette:
@@ -107,7 +108,9 @@ pub fn extract_palette(
     // The positional arguments are the options' `colors`, `method` and `sort`.
     let merged = Object::new();
     if !options.is_null_or_undefined() {
-        from_js::<Options>(options, "options")?;
+        if !options.is_object() || js_sys::Array::is_array(options) {
+            return Err(js_error(Error::InvalidOption("options must be an object such as {colors: 8}".into())));
+        }
         Object::assign(&merged, options.unchecked_ref());
     }
     for (key, v) in [("colors", n), ("method", method), ("sort", sort)] {
@@ -140,6 +143,8 @@ pub struct Still {
     decode_ms: f64,
     /// The current palette (in its current order) and how long its extraction took.
     current: Option<(Palette, f64)>,
+    /// The order the current palette was extracted in.
+    chosen: crate::Sort,
 }
 
 impl Still {
@@ -157,7 +162,7 @@ impl Still {
         crate::decode::check_file_size(array.length() as u64, &limits).map_err(js_error)?;
         let t0 = performance_now();
         let image = crate::decode_vec(array.to_vec(), &limits).map_err(js_error)?;
-        Ok(Still { image, decode_ms: performance_now() - t0, current: None })
+        Ok(Still { image, decode_ms: performance_now() - t0, current: None, chosen: crate::Sort::None })
     }
 
     fn current(&self) -> JsResult<&(Palette, f64)> {
@@ -201,6 +206,7 @@ impl Still {
         let palette = crate::extract(&self.image, &opts).map_err(js_error)?;
         let ms = performance_now() - t0;
         let out = report(&palette, ms);
+        self.chosen = palette.options.sort.clone();
         self.current = Some((palette, ms));
         Ok(out)
     }
@@ -227,7 +233,8 @@ impl Still {
                 js_error(Error::InvalidOption("order must be an array of indices such as [2, 0, 1]".into()))
             })?;
         let (palette, ms) = self.current()?;
-        let reordered = (palette.reordered(&shown).map_err(js_error)?, *ms);
+        // Back in the order last asked for by name, it is that order again (not a manual one).
+        let reordered = (palette.reordered(&shown).map_err(js_error)?.named_if_same(&self.chosen), *ms);
         let out = report(&reordered.0, reordered.1);
         self.current = Some(reordered);
         Ok(out)

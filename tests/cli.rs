@@ -709,3 +709,65 @@ fn option_errors_are_one_short_line_pointing_to_help() {
         assert!(r.stderr.len() < 300, "short: {:?}", r.stderr);
     }
 }
+
+#[test]
+fn png_on_stdout_with_and_without_a_file_and_the_strip_alone() {
+    let dir = scratch("png-stdout");
+    let input = write(&dir, "quads.png", &noisy_quadrants_png(101, 40));
+    let decode = |bytes: &[u8]| image::load_from_memory(bytes).expect("a PNG").to_rgba8();
+    let run_bytes = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_cinepal")).args(args).output().expect("run cinepal");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    let file = dir.join("composite.png");
+    let printed = run_bytes(&[&input, "-n", "4", "--format", "png", "-o", file.to_str().unwrap()]);
+    let composite = decode(&printed);
+    assert_eq!(composite, read_png(&file), "stdout and -o hold the same composite");
+    assert_eq!((composite.width(), composite.height()), (101, 40 + at(11, 101, 4)));
+    let strip = decode(&run_bytes(&[&input, "-n", "4", "--format", "png", "--strip"]));
+    assert_eq!((strip.width(), strip.height()), (101, at(11, 101, 4)));
+    let proportional = decode(&run_bytes(&[&input, "-n", "4", "--format", "png", "--strip", "--proportional"]));
+    assert_eq!(proportional.dimensions(), strip.dimensions());
+    assert_ne!(proportional, strip, "proportional widths change the strip");
+}
+
+#[test]
+fn svg_on_stdout_takes_proportional_widths() {
+    let dir = scratch("svg-proportional");
+    let input = write(&dir, "quads.png", &noisy_quadrants_png(101, 40));
+    let widths = |svg: &str| -> Vec<u32> {
+        svg.split("<rect x=")
+            .skip(1)
+            .map(|r| r.split("width=\"").nth(1).unwrap().split('"').next().unwrap().parse().unwrap())
+            .collect()
+    };
+    let even = widths(&ok(&[&input, "-n", "4", "--format", "svg"]).stdout);
+    let proportional = widths(&ok(&[&input, "-n", "4", "--format", "svg", "--proportional"]).stdout);
+    assert!(even.windows(2).all(|w| w[0] == w[1]), "{even:?}");
+    assert_ne!(even, proportional);
+    assert_fails("--proportional for text", &run(&[&input, "--proportional"]), 2);
+}
+
+#[test]
+fn help_lists_every_choice_and_default_from_the_core() {
+    use cinepal::{Format, Method, Named, Options, Sampling, Sort, Space};
+    let help = ok(&["--help"]).stdout;
+    let names = Method::CHOICES
+        .iter()
+        .map(|c| c.name)
+        .chain(Sort::CHOICES.iter().map(|c| c.name))
+        .chain(Space::CHOICES.iter().map(|c| c.name))
+        .chain(Sampling::CHOICES.iter().map(|c| c.name))
+        .chain(Format::CHOICES.iter().map(|c| c.name));
+    for name in names {
+        assert!(help.contains(name), "{name} is not in --help");
+    }
+    for hint in Method::CHOICES.iter().map(|c| c.hint) {
+        assert!(help.replace('\n', " ").split_whitespace().collect::<Vec<_>>().join(" ").contains(hint), "{hint}");
+    }
+    let d = Options::default();
+    assert!(
+        help.contains(&format!("[default: {}]", d.colors)) && help.contains(&format!("[default: {}]", d.max_pixels))
+    );
+}

@@ -47,7 +47,6 @@ const state = {
   sortNames: new Set(),
   item: null, // the queue item on screen
   view: null, // what is on screen: {key, palette, settings (the controls' settings it was made with)}
-  sorted: null, // the newest palette in a named order: {key, settings (JSON), hexes}, to tell a manual order from it
   seq: 0, // the newest view request (open / extract / reorder); older answers are not shown
   want: null, // the settings of the newest view request
   listSeq: 0, // the view request whose palette the swatch list shows: a reorder counts from it
@@ -290,12 +289,8 @@ async function present(r, item, settings, t0, seq) {
   const p = r.palette;
   const hexes = p.colors.map((c) => c.hex);
   state.view = { key: item.key, palette: p, settings };
-  if (state.sortNames.has(p.sort)) state.sorted = { key: item.key, settings: JSON.stringify(settings), hexes };
-  const s = state.sorted;
-  // Moved back into the chosen order counts as that order.
-  const manual =
-    !state.sortNames.has(p.sort) &&
-    !(s && s.key === item.key && s.settings === JSON.stringify(settings) && s.hexes.join() === hexes.join());
+  // A manual order's sort is its permutation; moved back into the chosen order, the engine names it again.
+  const manual = !state.sortNames.has(p.sort);
   showSwatches(p, item.name, seq);
   composite.mark(r, hexes, `${item.name} with its palette strip: ${hexes.join(', ')}`);
   state.controls.setManual(manual);

@@ -164,7 +164,7 @@ pub fn extract_rgba(data: &[u8]) {
 pub const MAX_SWATCHES: usize = 24;
 
 /// The `options` target: a string into every parser, a number into
-/// `validate_colors`, a small palette (0..=24 swatches, shares possibly NaN
+/// `ColorCount::try_from`, a small palette (0..=24 swatches, shares possibly NaN
 /// or negative) through every named order and a manual permutation (valid or
 /// not), and `Palette::resorted`.
 pub fn options(data: &[u8]) {
@@ -270,6 +270,11 @@ fn same_swatches(a: &[Swatch], b: &[Swatch]) -> bool {
 /// Every parser on `text`: a success names a value whose canonical name parses
 /// back to it; a failure is `InvalidOption` naming what is allowed.
 fn check_parsers(text: &str) {
+    // The options object (the wasm API's and the page's): what reads, writes back the same.
+    if let Ok(o) = serde_json::from_str::<Options>(text) {
+        let again: Options = serde_json::from_str(&serde_json::to_string(&o).expect("serializes")).expect("reads back");
+        assert_eq!(again, o, "{text:?}");
+    }
     match Method::parse(text) {
         Ok(m) => assert_eq!(Method::parse(m.name()), Ok(m)),
         Err(e) => {

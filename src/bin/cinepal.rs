@@ -46,7 +46,7 @@ struct Cli {
     #[arg(long, value_name = "SPACE", help = choice_help(Space::CHOICES, Options::default().space.name()))]
     space: Option<Space>,
 
-    #[arg(long, value_name = "SEED", help = format!("seed for k-means [default: {}]", Options::default().seed))]
+    #[arg(long, value_name = "SEED", help = seed_help())]
     seed: Option<u64>,
 
     #[arg(long, value_name = "MODE", help = choice_help(Sampling::CHOICES, Options::default().sampling.name()))]
@@ -67,7 +67,7 @@ struct Cli {
     )]
     max_pixels: Option<u64>,
 
-    #[arg(long, value_name = "F", default_value = "text", help = format_help())]
+    #[arg(long, value_name = "F", default_value_t = Format::default(), help = format_help())]
     format: Format,
 
     /// write the image with its palette strip below it (PNG); one image only
@@ -78,11 +78,11 @@ struct Cli {
     #[arg(long, value_name = "DIR")]
     out_dir: Option<PathBuf>,
 
-    /// with -o or --out-dir, write the strip alone
+    /// with -o, --out-dir or an image format, the strip alone
     #[arg(long)]
     strip: bool,
 
-    /// with -o or --out-dir (or --format svg), swatch widths proportional to their share
+    /// swatch widths proportional to their share (in the pictures and the formats that draw the strip)
     #[arg(long)]
     proportional: bool,
 
@@ -109,8 +109,25 @@ fn sort_help() -> String {
 }
 
 fn format_help() -> String {
-    let text: Vec<&str> = Format::CHOICES.iter().map(|c| c.name).collect();
-    format!("what to print: {} (png: the image with its strip)", text.join(", "))
+    let listed: Vec<String> = Format::CHOICES
+        .iter()
+        .map(|c| if c.value.is_image() { format!("{} (the image with its strip)", c.name) } else { c.name.to_string() })
+        .collect();
+    format!("what to print: {}", listed.join(", "))
+}
+
+fn seed_help() -> String {
+    let seeded: Vec<&str> = Method::CHOICES.iter().filter(|c| c.value.uses_seed()).map(|c| c.name).collect();
+    format!(
+        "seed for the methods that draw random numbers ({}) [default: {}]",
+        seeded.join(", "),
+        Options::default().seed
+    )
+}
+
+/// The names of the formats for which `keep` holds.
+fn format_names(keep: impl Fn(Format) -> bool) -> String {
+    Format::CHOICES.iter().filter(|c| keep(c.value)).map(|c| c.name).collect::<Vec<_>>().join(", ")
 }
 
 /// A failure and its exit status.
@@ -147,6 +164,7 @@ struct Job {
     limits: Limits,
     format: Format,
     render: Option<RenderOptions>,
+    proportional: bool,
     /// Where each image's composite goes.
     outputs: Vec<Option<PathBuf>>,
     /// With several images, the files of a format that does not stream (gpl, svg) go here.
@@ -171,14 +189,25 @@ impl Job {
         if several && cli.output.is_some() {
             return Err(usage("-o names one file; with several images use --out-dir DIR"));
         }
-        if (cli.strip || cli.proportional) && cli.output.is_none() && cli.out_dir.is_none() && cli.format != Format::Svg
-        {
-            return Err(usage("--strip and --proportional need -o FILE or --out-dir DIR"));
+        let renders = cli.output.is_some() || cli.out_dir.is_some() || cli.format.is_image();
+        if cli.strip && !renders {
+            return Err(usage(format!(
+                "--strip needs -o FILE, --out-dir DIR or --format {}",
+                format_names(Format::is_image)
+            )));
+        }
+        if cli.proportional && !renders && !cli.format.draws_strip() {
+            return Err(usage(format!(
+                "--proportional needs -o FILE, --out-dir DIR or a format that draws the strip ({})",
+                format_names(Format::draws_strip)
+            )));
         }
         if several && cli.out_dir.is_none() && !cli.format.streams() {
             return Err(usage(format!(
-                "--format {} gives one file an image: with several images use --out-dir DIR",
-                cli.format
+                "--format {} gives one file an image: with several images use --out-dir DIR (the formats that share \
+                 stdout: {})",
+                cli.format,
+                format_names(Format::streams)
             )));
         }
         if cli.inputs.iter().filter(|i| *i == "-").count() > 1 {
@@ -186,23 +215,23 @@ impl Job {
         }
         let outputs = match (&cli.output, &cli.out_dir) {
             (Some(path), _) => vec![Some(path.clone())],
-            (None, Some(dir)) => out_dir_names(&cli.inputs, dir, Format::Png)?.into_iter().map(Some).collect(),
+            (None, Some(dir)) => out_dir_names(&cli.inputs, dir, Format::COMPOSITE)?.into_iter().map(Some).collect(),
             (None, None) => vec![None; cli.inputs.len()],
         };
         if let Some(dir) = &cli.out_dir {
             std::fs::create_dir_all(dir)
                 .map_err(|e| Failure(1, format!("cannot create {:?}: {e}", dir.display().to_string())))?;
         }
-        let wants_render = cli.output.is_some() || cli.out_dir.is_some() || cli.format.is_image();
         Ok(Job {
             limits: options.limits(),
             options,
             format: cli.format,
-            render: wants_render.then_some(RenderOptions {
+            render: renders.then_some(RenderOptions {
                 proportional: cli.proportional,
                 strip: cli.strip,
                 ..RenderOptions::default()
             }),
+            proportional: cli.proportional,
             outputs,
             out_dir: cli.out_dir.clone().filter(|_| several),
             several,
@@ -286,39 +315,36 @@ fn process(job: &Job, index: usize, input: &str) -> Outcome {
     let palette = cinepal::extract(&image, &job.options)?;
     let seconds = decoded.elapsed().as_secs_f64();
 
-    let mut png = None;
+    let mut picture = None;
     if let Some(ro) = &job.render {
         let out = render::render(&image, &palette.swatches, ro)?;
         drop(image);
-        match &job.outputs[index] {
-            Some(path) => write_png(path, &out)?,
-            None => png = Some(out),
+        if let Some(path) = &job.outputs[index] {
+            write_png(path, &out)?;
         }
+        picture = Some(out);
     }
 
-    let cx = ExportContext {
-        name: stem(input).into(),
-        proportional: job.render.is_some_and(|r| r.proportional),
-        seconds: Some(seconds),
-    };
-    if job.format.is_image() && job.outputs[index].is_none() {
+    let cx = ExportContext { name: stem(input).into(), proportional: job.proportional, seconds: Some(seconds) };
+    if job.several && !job.format.streams() {
+        // Each image a file of its own, in the folder (the picture is already there).
+        let dir =
+            job.out_dir.as_ref().expect("checked: several images of a format that does not stream need --out-dir");
+        if !job.format.is_image() {
+            let path = dir.join(job.format.file_name(stem(input)));
+            std::fs::write(&path, job.format.write(&palette, &cx)?).map_err(|e| cannot_write(&path, &e))?;
+        }
+        return Ok(Vec::new());
+    }
+    if job.format.is_image() {
         let mut bytes = Vec::new();
-        encode_png(&mut bytes, png.as_ref().expect("rendered for an image format")).map_err(|e| Failure(1, e))?;
+        encode_png(&mut bytes, picture.as_ref().expect("rendered for an image format")).map_err(|e| Failure(1, e))?;
         return Ok(bytes);
     }
-    if !job.several {
-        return Ok(job.format.write(&palette, &cx)?.into_bytes());
-    }
-    if job.format.streams() {
+    if job.several {
         return Ok(job.format.write_in_stream(input, &palette, &cx)?.into_bytes());
     }
-    // Several images, a format of one file an image: each into the folder.
-    let dir = job.out_dir.as_ref().expect("checked: several images of a format that does not stream need --out-dir");
-    if !job.format.is_image() {
-        let path = dir.join(job.format.file_name(stem(input)));
-        std::fs::write(&path, job.format.write(&palette, &cx)?).map_err(|e| cannot_write(&path, &e))?;
-    }
-    Ok(Vec::new())
+    Ok(job.format.write(&palette, &cx)?.into_bytes())
 }
 
 fn cannot_write(path: &Path, e: &dyn std::fmt::Display) -> Failure {

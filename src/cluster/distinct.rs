@@ -2,7 +2,7 @@
 
 use crate::cluster::{self, split::split};
 use crate::color::{dist2, Point};
-use crate::options::Space;
+use crate::space::Space;
 
 /// Ensures no two clusters round to the same 8-bit color: clusters that do
 /// are merged, and the cluster with the largest error is split in two until

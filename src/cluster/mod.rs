@@ -67,7 +67,10 @@ serde_by_name!(Method);
 impl Method {
     /// Whether the seed changes this method's result (only k-means draws random numbers).
     pub fn uses_seed(self) -> bool {
-        matches!(self, Method::KMeans)
+        match self {
+            Method::KMeans => true,
+            Method::Ward | Method::Complete | Method::Average | Method::Single => false,
+        }
     }
 }
 

@@ -263,7 +263,7 @@ test('"New palette" is for k-means only: disabled, saying why, for the other met
       await page.selectOption('#method', m.name);
       await waitForPalette(page, PORTRAIT);
       assert.equal(await page.isDisabled('#new-palette'), true, `${m.name}: disabled`);
-      assert.match(await page.textContent('#seed-hint'), new RegExp(`k-means only: ${m.name} uses no randomness`));
+      assert.match(await page.textContent('#seed-hint'), new RegExp(`kmeans only: ${m.name} uses no randomness`));
     }
     assert.deepEqual(methods.filter((x) => x.seeded).map((x) => x.name), ['kmeans']);
     await page.selectOption('#method', 'kmeans');

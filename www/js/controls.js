@@ -4,10 +4,6 @@
 
 const MANUAL = 'manual';
 
-// The options of defaults() (the engine's Options); the controls set the first
-// five, the others keep their defaults. The engine refuses any other key.
-const OPTION_KEYS = ['colors', 'method', 'sort', 'space', 'seed', 'alphaThreshold', 'sample', 'maxPixels'];
-
 const SEED_HINT = 'Starts the clustering from a fresh random seed.';
 
 /**
@@ -26,7 +22,9 @@ export function createControls(d, { onChange, newSeed }) {
   const seedButton = $('new-palette');
   const seedHint = $('seed-hint');
 
-  const state = Object.fromEntries(OPTION_KEYS.map((k) => [k, d[k]]));
+  // Every option of the engine (defaults().options: its keys are the only ones it takes);
+  // the controls set colors, method, sort, space and seed, the others keep their defaults.
+  const state = { ...d.options };
 
   for (const input of [count, range]) {
     input.min = String(d.minColors);
@@ -82,7 +80,8 @@ export function createControls(d, { onChange, newSeed }) {
     });
   }
 
-  /** The seed button and its hint: only a seeded method (k-means) can use a new seed. */
+  /** The seed button and its hint: only a seeded method can use a new seed. */
+  const seededNames = d.methods.filter((x) => x.seeded).map((x) => label(x.name)).join(', ');
   function showSeed() {
     const m = d.methods.find((x) => x.name === state.method);
     const seeded = !m || m.seeded;
@@ -90,7 +89,7 @@ export function createControls(d, { onChange, newSeed }) {
     const seed = String(state.seed);
     seedHint.dataset.seed = seed;
     if (!seeded) {
-      seedHint.textContent = `k-means only: ${label(state.method)} uses no randomness.`;
+      seedHint.textContent = `${seededNames} only: ${label(state.method)} uses no randomness.`;
       seedHint.removeAttribute('title');
     } else if (state.seed === d.seed) {
       seedHint.textContent = SEED_HINT;

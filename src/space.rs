@@ -1,0 +1,49 @@
+//! The space colors are clustered in: Oklab (perceptual) or the seed notebook's RGB.
+
+use crate::choice::{serde_by_name, Choice, Named};
+use crate::color::{self, Oklab, Point};
+
+/// The space colors are clustered in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Space {
+    /// Oklab: distances follow perceived differences.
+    Oklab,
+    /// sRGB scaled to 0..1, as the seed notebook did.
+    Rgb,
+}
+
+impl Named for Space {
+    const WHAT: &'static str = "color space";
+    const CHOICES: &'static [Choice<Space>] = &[
+        Choice {
+            value: Space::Oklab,
+            name: "oklab",
+            aliases: &[],
+            hint: "perceptual: distances follow what the eye sees",
+        },
+        Choice { value: Space::Rgb, name: "rgb", aliases: &["srgb"], hint: "sRGB, as the 2022 notebook clustered" },
+    ];
+}
+
+serde_by_name!(Space);
+
+impl Space {
+    /// A color (sRGB, 0..255 per channel) as a point of this space.
+    pub fn point(self, rgb: [f64; 3]) -> Point {
+        match self {
+            Space::Oklab => {
+                let c = color::srgb_to_oklab(rgb);
+                [c.l, c.a, c.b]
+            }
+            Space::Rgb => rgb.map(|v| v / 255.0),
+        }
+    }
+
+    /// A point of this space as 8-bit sRGB.
+    pub fn rgb8(self, p: Point) -> [u8; 3] {
+        match self {
+            Space::Oklab => color::oklab_to_rgb8(Oklab { l: p[0], a: p[1], b: p[2] }),
+            Space::Rgb => p.map(|v| color::quantize(v * 255.0)),
+        }
+    }
+}
