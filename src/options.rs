@@ -217,6 +217,17 @@ impl Default for Options {
 }
 
 impl Options {
+    /// The defaults with the option `key` (a key of the serialized form, such
+    /// as `alphaThreshold`) set from `text`, by the same rules and messages as
+    /// the options object: how the CLI reads each value.
+    pub fn with(key: &str, text: &str) -> Result<Options> {
+        serde_json::from_value(serde_json::json!({ key: text })).map_err(|e| {
+            // serde_json appends where in its (made-up) input the error was.
+            let message = e.to_string();
+            Error::InvalidOption(message.split(" at line ").next().unwrap_or(&message).to_string())
+        })
+    }
+
     /// The decoding limits these options ask for.
     pub fn limits(&self) -> Limits {
         Limits { max_pixels: self.max_pixels, ..Limits::default() }
@@ -283,6 +294,15 @@ mod tests {
         );
         assert_eq!(serde_json::from_str::<Options>(&text).unwrap(), o);
         assert_eq!(serde_json::from_str::<Options>("{}").unwrap(), Options::default());
+    }
+
+    #[test]
+    fn one_option_from_text_follows_the_same_rules() {
+        assert_eq!(Options::with("alphaThreshold", "7").unwrap().alpha_threshold, 7);
+        assert_eq!(Options::with("seed", "18446744073709551615").unwrap().seed, u64::MAX);
+        let e = Options::with("alphaThreshold", "300").unwrap_err();
+        assert_eq!(e.to_string(), "alphaThreshold must be a whole number from 0 to 255, got \"300\"");
+        assert!(Options::with("maxPixels", "0").is_err() && Options::with("seed", "-1").is_err());
     }
 
     #[test]

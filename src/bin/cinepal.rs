@@ -46,7 +46,7 @@ struct Cli {
     #[arg(long, value_name = "SPACE", help = choice_help(Space::CHOICES, Options::default().space.name()))]
     space: Option<Space>,
 
-    #[arg(long, value_name = "SEED", help = seed_help())]
+    #[arg(long, value_name = "SEED", value_parser = |s: &str| Options::with("seed", s).map(|o| o.seed), help = seed_help())]
     seed: Option<u64>,
 
     #[arg(long, value_name = "MODE", help = choice_help(Sampling::CHOICES, Options::default().sampling.name()))]
@@ -55,6 +55,7 @@ struct Cli {
     #[arg(
         long,
         value_name = "A",
+        value_parser = |s: &str| Options::with("alphaThreshold", s).map(|o| o.alpha_threshold),
         help = format!("pixels with alpha below A (0 to 255) are left out [default: {}]", Options::default().alpha_threshold)
     )]
     alpha_threshold: Option<u8>,
@@ -62,7 +63,7 @@ struct Cli {
     #[arg(
         long,
         value_name = "P",
-        value_parser = clap::value_parser!(u64).range(1..),
+        value_parser = |s: &str| Options::with("maxPixels", s).map(|o| o.max_pixels),
         help = format!("refuse images with more pixels [default: {}]", Options::default().max_pixels)
     )]
     max_pixels: Option<u64>,
