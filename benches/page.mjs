@@ -35,10 +35,9 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launch } from '../tests/e2e/chromium.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const DEFAULT_IMAGE = '../shared/images/vibrant_night_umbrella_11mp.jpg';
 const RUN_TIMEOUT_MS = 60_000;
 const SETTLE_MS = 300; // long tasks are collected until drawn + this
@@ -530,18 +529,7 @@ async function main() {
   });
   try {
     for (const d of opts.dists) servers.push(await serve(d.dir));
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launch();
     log(`chromium ${browser.version()}; ${opts.dists.map((d, i) => `${d.label} at ${servers[i].url}`).join(', ')}`);
     const total = opts.images.length * (opts.warmup + opts.runs) * opts.dists.length;
     let n = 0;

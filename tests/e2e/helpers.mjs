@@ -15,8 +15,8 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
-import { chromium } from 'playwright-core';
 import { PNG } from 'pngjs';
+import { CHROMIUM, launch } from './chromium.mjs';
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DIST = path.join(ROOT, 'dist');
@@ -24,7 +24,7 @@ export const IMAGES = path.resolve(ROOT, '../shared/images');
 export const ARTIFACTS = path.join(ROOT, 'tests/e2e/artifacts');
 export const PREFIX = '/cinepal/';
 
-export const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
+export { CHROMIUM, launch };
 
 /** Why the test images can't be used, or null when they can. */
 export const imagesMissing = existsSync(IMAGES) ? null : `test images not found at ${IMAGES}`;
@@ -95,24 +95,6 @@ export async function startServer(root = DIST) {
     url: `http://127.0.0.1:${port}${PREFIX}`,
     close: () => new Promise((resolve) => server.close(resolve)),
   };
-}
-
-export async function launch() {
-  if (!existsSync(CHROMIUM)) {
-    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (or set CHROMIUM_PATH)`);
-  }
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
 }
 
 /** A fresh page on the app, with the console's errors collected in `page.errors`. */
