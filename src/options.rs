@@ -182,7 +182,7 @@ pub struct Options {
     pub colors: ColorCount,
     /// The clustering method (default `kmeans`).
     pub method: Method,
-    /// The order of the result (default `none`).
+    /// The order of the result (default `smooth`: the smoothest path from color to color, from the dark end).
     pub sort: Sort,
     /// The space clustered in (default `oklab`).
     pub space: Space,
@@ -206,7 +206,7 @@ impl Default for Options {
         Options {
             colors: ColorCount::DEFAULT,
             method: Method::KMeans,
-            sort: Sort::None,
+            sort: Sort::Smooth,
             space: Space::Oklab,
             seed: 0,
             alpha_threshold: 128,

@@ -544,3 +544,23 @@ fn complete_linkage_covers_small_vivid_accents_better_than_kmeans() {
     }
     assert!(figures.iter().any(|(_, k, c)| c < k), "complete never beat kmeans on p99: {figures:?}");
 }
+
+#[test]
+fn the_default_order_is_smooth_from_the_dark_end() {
+    // Five bands from light to dark, shuffled in the image: the default palette walks them dark to light.
+    let bands = [[240, 230, 200], [30, 30, 60], [200, 120, 60], [90, 60, 120], [150, 80, 70]];
+    let pixels: Vec<u8> = (0..50u32).flat_map(|i| bands[(i / 10) as usize]).collect();
+    let p = extract(&Image::from_rgb(10, 5, pixels).unwrap(), &Options::default()).unwrap();
+    assert_eq!(p.options.sort, Sort::Smooth);
+    let l: Vec<f64> = p.swatches.iter().map(|s| s.oklab().l).collect();
+    assert!(l[0] < l[l.len() - 1], "starts from the darker end: {l:?}");
+    let oklab: Vec<cinepal::color::Oklab> = p.swatches.iter().map(Swatch::oklab).collect();
+    let path = cinepal::sort::path_length(&oklab, &(0..oklab.len()).collect::<Vec<_>>());
+    let none = extract(
+        &Image::from_rgb(10, 5, (0..50u32).flat_map(|i| bands[(i / 10) as usize]).collect()).unwrap(),
+        &Options { sort: Sort::None, ..Options::default() },
+    )
+    .unwrap();
+    let none_lab: Vec<cinepal::color::Oklab> = none.swatches.iter().map(Swatch::oklab).collect();
+    assert!(path <= cinepal::sort::path_length(&none_lab, &(0..none_lab.len()).collect::<Vec<_>>()) + 1e-12);
+}

@@ -57,7 +57,7 @@ test('a text file named .jpg shows an alert; the palette, order and settings sta
     const cat = await waitForPalette(page, CAT, { count: 7 });
     assert.equal(cat.length, 7);
     assert.equal(await alert.textContent(), '', 'a good image clears the alert');
-    assert.equal(await page.inputValue('#sort'), 'none');
+    assert.equal(await page.inputValue('#sort'), 'smooth', 'the default order, as it was');
   } finally {
     await context.close();
   }
