@@ -118,7 +118,7 @@ impl Format {
             Format::Json => to_json(p, cx.seconds) + "\n",
             Format::Css => to_css(p),
             Format::Gpl => to_gpl(p, &cx.name),
-            Format::Svg => to_svg(p, p.width, cx.proportional),
+            Format::Svg => to_svg(p, p.region.width, cx.proportional),
             Format::Png => {
                 return Err(Error::InvalidOption(
                     "png is a picture of the still with its strip: it is rendered, not written as text".into(),

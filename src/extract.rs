@@ -3,7 +3,7 @@
 use crate::cluster::{self, distinct::make_distinct};
 use crate::color::{self, Point};
 use crate::error::Result;
-use crate::histogram::{weighted_colors, WeightedColors};
+use crate::histogram::{weighted_colors_in, WeightedColors};
 use crate::image::Image;
 use crate::options::Options;
 use crate::palette::Palette;
@@ -12,8 +12,9 @@ use crate::swatch::Swatch;
 
 /// Extracts the palette of `image`.
 pub fn extract(image: &Image, options: &Options) -> Result<Palette> {
+    let region = options.region.resolve(image)?;
     let stride = options.sampling.stride(image.width(), image.height());
-    let colors = weighted_colors(image, stride, options.alpha_threshold, options.colors.get())?;
+    let colors = weighted_colors_in(image, region, stride, options.alpha_threshold, options.colors.get())?;
     let swatches = swatches_of(&colors, options);
     let order = sort::order(&swatches, &options.sort)?;
     Ok(Palette {
@@ -21,6 +22,7 @@ pub fn extract(image: &Image, options: &Options) -> Result<Palette> {
         height: image.height(),
         pixels: image.pixel_count(),
         counted: colors.counted,
+        region,
         options: options.clone(),
         swatches: order.iter().map(|&i| swatches[i]).collect(),
         order,

@@ -15,6 +15,7 @@ use std::collections::HashMap;
 
 use crate::error::{Error, Result};
 use crate::image::Image;
+use crate::region::Rect;
 
 /// Bits of grid level per channel.
 pub const BIN_BITS: u32 = 5;
@@ -70,28 +71,64 @@ fn levels() -> [u8; 256] {
 /// least `alpha_threshold`) to weighted colors. If the image holds fewer than
 /// `want` grid cells, the result is its exact distinct colors.
 pub fn weighted_colors(image: &Image, stride: usize, alpha_threshold: u8, want: usize) -> Result<WeightedColors> {
+    weighted_colors_in(image, Rect::full(image.width(), image.height()), stride, alpha_threshold, want)
+}
+
+/// The pixel index ranges of `rect` in `image`, row by row (one range when it spans whole rows),
+/// each with the first index to count so that every `stride`-th pixel of the rect is counted.
+fn segments(image: &Image, rect: Rect, stride: usize) -> Vec<std::ops::Range<usize>> {
+    let w = image.width() as usize;
+    let (x, y, rw, rh) = (rect.x as usize, rect.y as usize, rect.width as usize, rect.height as usize);
+    if rw == w {
+        #[allow(clippy::single_range_in_vec_init)] // one range: the rows are contiguous
+        return vec![y * w + x..(y + rh) * w];
+    }
+    let mut out = Vec::with_capacity(rh);
+    let mut consumed = 0usize;
+    for row in y..y + rh {
+        let phase = (stride - consumed % stride) % stride;
+        if phase < rw {
+            out.push(row * w + x + phase..row * w + x + rw);
+        }
+        consumed += rw;
+    }
+    out
+}
+
+/// [`weighted_colors`] of the pixels inside `rect` only (every `stride`-th of them, row-major).
+pub fn weighted_colors_in(
+    image: &Image,
+    rect: Rect,
+    stride: usize,
+    alpha_threshold: u8,
+    want: usize,
+) -> Result<WeightedColors> {
     let stride = stride.max(1);
     let lut = levels();
     // Per cell: pixel count and the sums of R, G and B.
     let mut block = vec![[0u32; 4]; CELLS];
     let mut cells = vec![[0u64; 4]; CELLS];
-    let pixels = image.pixel_count() as usize;
     let step = BLOCK_PIXELS / stride * stride;
-    for start in (0..pixels).step_by(step) {
-        image.for_each_counted_in(start..(start + step).min(pixels), stride, alpha_threshold, |c| {
+    let segments = segments(image, rect, stride);
+    // Bands of at most `step` pixels, so that no block sum overflows.
+    let bands =
+        segments.iter().flat_map(|seg| (seg.start..seg.end).step_by(step).map(move |a| a..(a + step).min(seg.end)));
+    let mut in_block = 0usize;
+    for band in bands {
+        if in_block + band.len() > step {
+            flush(&mut cells, &mut block);
+            in_block = 0;
+        }
+        in_block += band.len();
+        image.for_each_counted_in(band, stride, alpha_threshold, |c| {
             let cell = &mut block[cell_index(&lut, c)];
             cell[0] += 1;
             cell[1] += c[0] as u32;
             cell[2] += c[1] as u32;
             cell[3] += c[2] as u32;
         });
-        for (total, part) in cells.iter_mut().zip(block.iter_mut()) {
-            for i in 0..4 {
-                total[i] += part[i] as u64;
-            }
-            *part = [0; 4];
-        }
     }
+    flush(&mut cells, &mut block);
     drop(block);
     let counted: u64 = cells.iter().map(|c| c[0]).sum();
     if counted == 0 {
@@ -101,7 +138,7 @@ pub fn weighted_colors(image: &Image, stride: usize, alpha_threshold: u8, want: 
     }
     let occupied = cells.iter().filter(|c| c[0] > 0).count();
     if occupied < want {
-        return Ok(exact_colors(image, stride, alpha_threshold, counted));
+        return Ok(exact_colors(image, &segments, stride, alpha_threshold, counted));
     }
     let mut colors = Vec::with_capacity(occupied);
     let mut weights = Vec::with_capacity(occupied);
@@ -113,12 +150,30 @@ pub fn weighted_colors(image: &Image, stride: usize, alpha_threshold: u8, want: 
     Ok(WeightedColors { colors, weights, exact: false, counted })
 }
 
+/// Adds the block's sums to the totals and empties the block.
+fn flush(cells: &mut [[u64; 4]], block: &mut [[u32; 4]]) {
+    for (total, part) in cells.iter_mut().zip(block.iter_mut()) {
+        for i in 0..4 {
+            total[i] += part[i] as u64;
+        }
+        *part = [0; 4];
+    }
+}
+
 /// The exact distinct colors with their counts, in ascending `0xRRGGBB` order.
-fn exact_colors(image: &Image, stride: usize, alpha_threshold: u8, counted: u64) -> WeightedColors {
+fn exact_colors(
+    image: &Image,
+    segments: &[std::ops::Range<usize>],
+    stride: usize,
+    alpha_threshold: u8,
+    counted: u64,
+) -> WeightedColors {
     let mut counts: HashMap<u32, u64> = HashMap::new();
-    image.for_each_counted(stride, alpha_threshold, |[r, g, b]| {
-        *counts.entry(u32::from_be_bytes([0, r, g, b])).or_insert(0) += 1;
-    });
+    for seg in segments {
+        image.for_each_counted_in(seg.clone(), stride, alpha_threshold, |[r, g, b]| {
+            *counts.entry(u32::from_be_bytes([0, r, g, b])).or_insert(0) += 1;
+        });
+    }
     let mut entries: Vec<(u32, u64)> = counts.into_iter().collect();
     entries.sort_unstable_by_key(|&(c, _)| c);
     WeightedColors {

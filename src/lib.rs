@@ -42,6 +42,7 @@ pub mod image;
 pub mod options;
 pub mod palette;
 pub mod quality;
+pub mod region;
 pub mod render;
 pub mod rng;
 pub mod sort;

@@ -11,6 +11,7 @@ use crate::cluster::Method;
 use crate::decode::Limits;
 use crate::error::{Error, Result};
 use crate::image::seed_stride;
+use crate::region::Region;
 use crate::sort::Sort;
 pub use crate::space::Space;
 
@@ -173,7 +174,7 @@ impl Sampling {
 
 /// What to extract and how. Serialized with the keys the page and the wasm
 /// API use (`colors`, `method`, `sort`, `space`, `seed`, `alphaThreshold`,
-/// `sample`, `maxPixels`); a missing key takes its default, an unknown key
+/// `sample`, `region`, `maxPixels`); a missing key takes its default, an unknown key
 /// is an error that lists the allowed ones.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
@@ -196,6 +197,9 @@ pub struct Options {
     /// Which pixels are counted (default `all`).
     #[serde(rename = "sample")]
     pub sampling: Sampling,
+    /// Which pixels count: `full` (default for now), `auto` (without bars and
+    /// flat borders) or a rectangle `x,y,width,height`.
+    pub region: Region,
     /// Images with more pixels are refused when decoding (default 64 million).
     #[serde(deserialize_with = "max_pixels")]
     pub max_pixels: u64,
@@ -211,6 +215,7 @@ impl Default for Options {
             seed: 0,
             alpha_threshold: 128,
             sampling: Sampling::All,
+            region: Region::Full,
             max_pixels: Limits::default().max_pixels,
         }
     }
@@ -290,7 +295,7 @@ mod tests {
         let text = serde_json::to_string(&o).unwrap();
         assert_eq!(
             text,
-            r#"{"colors":10,"method":"kmeans","sort":"1,0","space":"oklab","seed":"18446744073709551615","alphaThreshold":128,"sample":"all","maxPixels":64000000}"#
+            r#"{"colors":10,"method":"kmeans","sort":"1,0","space":"oklab","seed":"18446744073709551615","alphaThreshold":128,"sample":"all","region":"full","maxPixels":64000000}"#
         );
         assert_eq!(serde_json::from_str::<Options>(&text).unwrap(), o);
         assert_eq!(serde_json::from_str::<Options>("{}").unwrap(), Options::default());

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 use crate::cluster::Method;
 use crate::error::{Error, Result};
 use crate::options::{ColorCount, Options, Sampling, Space};
+use crate::region::Rect;
 use crate::sort::{self, Sort};
 use crate::swatch::Swatch;
 
@@ -23,8 +24,10 @@ pub struct Palette {
     pub height: u32,
     /// Pixels in the image.
     pub pixels: u64,
-    /// Pixels counted (opaque, and sampled if the seed's sampling is on).
+    /// Pixels counted (opaque, inside the region, and sampled if the seed's sampling is on).
     pub counted: u64,
+    /// The rectangle whose pixels counted (the whole image unless a region was found or given).
+    pub region: Rect,
     /// The options used; `swatches.len()` is below `options.colors` only when
     /// the image has fewer distinct colors.
     pub options: Options,
@@ -97,6 +100,9 @@ pub struct PaletteRecord {
     pub pixels: u64,
     /// Pixels counted.
     pub counted: u64,
+    /// The counted rectangle (the whole image when absent on reading).
+    #[serde(default)]
+    pub region: Option<Rect>,
     /// Colors asked for.
     pub requested: ColorCount,
     /// Colors given (`colors.len()`).
@@ -126,6 +132,7 @@ impl From<Palette> for PaletteRecord {
             height: p.height,
             pixels: p.pixels,
             counted: p.counted,
+            region: Some(p.region),
             requested: o.colors,
             count: p.swatches.len(),
             method: o.method,
@@ -160,6 +167,7 @@ impl TryFrom<PaletteRecord> for Palette {
             height: r.height,
             pixels: r.pixels,
             counted: r.counted,
+            region: r.region.unwrap_or(Rect::full(r.width, r.height)),
             options,
             order: (0..r.colors.len()).collect(),
             swatches: r.colors,

@@ -9,6 +9,7 @@
 
 use crate::error::{Error, Result};
 use crate::image::{Image, Layout};
+use crate::region::Rect;
 use crate::swatch::Swatch;
 
 /// The most pixels a composite or strip may have (twice the default image
@@ -17,7 +18,7 @@ use crate::swatch::Swatch;
 pub const MAX_COMPOSITE_PIXELS: u64 = 128_000_000;
 
 /// What is drawn and how. Serialized with the keys the wasm API takes
-/// (`proportional`, `strip`, `background`); a missing key is its default.
+/// (`proportional`, `strip`, `background`, `fullFrame`); a missing key is its default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RenderOptions {
@@ -27,11 +28,31 @@ pub struct RenderOptions {
     pub strip: bool,
     /// The band's color behind the swatches (white by default).
     pub background: [u8; 3],
+    /// The whole frame above the strip, not only the palette's counted region.
+    #[serde(rename = "fullFrame")]
+    pub full_frame: bool,
+    /// The part of the image shown above the strip (all of it when `None`);
+    /// set from a palette by [`RenderOptions::for_region`].
+    #[serde(skip)]
+    pub crop: Option<Rect>,
 }
 
 impl Default for RenderOptions {
     fn default() -> RenderOptions {
-        RenderOptions { proportional: false, strip: false, background: [255, 255, 255] }
+        RenderOptions { proportional: false, strip: false, background: [255, 255, 255], full_frame: false, crop: None }
+    }
+}
+
+impl RenderOptions {
+    /// These options for a palette counted in `region`: the still is shown
+    /// without what lies outside it, unless `full_frame`.
+    pub fn for_region(self, region: Rect) -> RenderOptions {
+        RenderOptions { crop: (!self.full_frame).then_some(region), ..self }
+    }
+
+    /// The rectangle of `image` shown above the strip.
+    fn shown(&self, image: &Image) -> Rect {
+        self.crop.unwrap_or(Rect::full(image.width(), image.height()))
     }
 }
 
@@ -131,7 +152,7 @@ fn composite_geometry(
 /// What `options` asks for: the strip alone, or the image with its strip below it.
 pub fn render(image: &Image, swatches: &[Swatch], options: &RenderOptions) -> Result<Image> {
     if options.strip {
-        render_strip(image.width(), swatches, options)
+        render_strip(options.shown(image).width, swatches, options)
     } else {
         render_composite(image, swatches, options)
     }
@@ -139,16 +160,17 @@ pub fn render(image: &Image, swatches: &[Swatch], options: &RenderOptions) -> Re
 
 /// The size of what [`render`] gives.
 pub fn output_size(image: &Image, swatches: &[Swatch], options: &RenderOptions) -> Result<(u32, u32)> {
-    let (w, h) = composite_size(image.width(), image.height(), swatches, options)?;
-    Ok(if options.strip { (w, h - image.height()) } else { (w, h) })
+    let shown = options.shown(image);
+    let (w, h) = composite_size(shown.width, shown.height, swatches, options)?;
+    Ok(if options.strip { (w, h - shown.height) } else { (w, h) })
 }
 
 /// The image with its strip below it, as RGBA at the image's full resolution:
 /// the image's pixels, then those of [`render_strip`].
 pub fn render_composite(image: &Image, swatches: &[Swatch], options: &RenderOptions) -> Result<Image> {
-    let (width, height) = composite_size(image.width(), image.height(), swatches, options)?;
-    let mut data = Vec::with_capacity(width as usize * height as usize * 4);
     let whole = RenderOptions { strip: false, ..*options };
+    let (width, height) = output_size(image, swatches, &whole)?;
+    let mut data = Vec::with_capacity(width as usize * height as usize * 4);
     for_each_band(image, swatches, &whole, usize::MAX, |_, _, band| data.extend_from_slice(band))?;
     Image::new(width, height, Layout::Rgba8, data)
 }
@@ -169,7 +191,8 @@ pub fn for_each_band(
     band_bytes: usize,
     mut f: impl FnMut(u32, u32, &[u8]),
 ) -> Result<(u32, u32)> {
-    let (w, h) = (image.width(), image.height());
+    let shown = options.shown(image);
+    let (w, h) = (shown.width, shown.height);
     let (g, height) = composite_geometry(w, h, swatches, options)?;
     let row_bytes = w as usize * 4;
     let mut strip = vec![0u8; row_bytes * g.height as usize];
@@ -183,11 +206,14 @@ pub fn for_each_band(
     for y0 in (0..h as usize).step_by(rows_per_band) {
         let rows = rows_per_band.min(h as usize - y0);
         band.clear();
-        match image.layout() {
-            Layout::Rgba8 => band.extend_from_slice(&image.data()[y0 * row_bytes..(y0 + rows) * row_bytes]),
-            Layout::Rgb8 => {
-                let rgb = &image.data()[y0 * w as usize * 3..(y0 + rows) * w as usize * 3];
-                band.extend(rgb.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255]));
+        let c = image.layout().channels();
+        let stride = image.width() as usize * c;
+        for y in shown.y as usize + y0..shown.y as usize + y0 + rows {
+            let start = y * stride + shown.x as usize * c;
+            let row = &image.data()[start..start + w as usize * c];
+            match image.layout() {
+                Layout::Rgba8 => band.extend_from_slice(row),
+                Layout::Rgb8 => band.extend(row.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255])),
             }
         }
         f(y0 as u32, rows as u32, &band);

@@ -244,8 +244,8 @@ impl Still {
     #[wasm_bindgen(js_name = compositeSize)]
     pub fn composite_size(&self, options: &JsValue) -> JsResult<JsValue> {
         let (palette, _) = self.current()?;
-        let (width, height) =
-            output_size(&self.image, &palette.swatches, &from_js(options, "render options")?).map_err(js_error)?;
+        let ro = from_js::<RenderOptions>(options, "render options")?.for_region(palette.region);
+        let (width, height) = output_size(&self.image, &palette.swatches, &ro).map_err(js_error)?;
         Ok(to_js(&serde_json::json!({"width": width, "height": height})))
     }
 
@@ -253,8 +253,8 @@ impl Still {
     /// (`{strip: true}`: the strip alone; `{proportional: true}`: widths by share),
     /// written into JS a band of rows at a time.
     pub fn render(&self, options: &JsValue) -> JsResult<Uint8ClampedArray> {
-        let ro: RenderOptions = from_js(options, "render options")?;
         let (palette, _) = self.current()?;
+        let ro = from_js::<RenderOptions>(options, "render options")?.for_region(palette.region);
         let (w, h) = output_size(&self.image, &palette.swatches, &ro).map_err(js_error)?;
         let out = Uint8ClampedArray::new_with_length(w * h * 4);
         for_each_band(&self.image, &palette.swatches, &ro, BAND_BYTES, |y, _, band| {
@@ -271,7 +271,7 @@ impl Still {
         let t0 = performance_now();
         let asked: RenderOptions = from_js(options, "render options")?;
         let (palette, _) = self.current()?;
-        let ro = RenderOptions { strip: false, ..asked };
+        let ro = RenderOptions { strip: false, ..asked }.for_region(palette.region);
         let (w, h) = output_size(&self.image, &palette.swatches, &ro).map_err(js_error)?;
         let strip_only = asked.strip && canvas.width() == w && canvas.height() == h;
         if canvas.width() != w || canvas.height() != h {
@@ -282,7 +282,9 @@ impl Still {
             .get_context("2d")?
             .ok_or_else(|| js_error(Error::InvalidInput("the canvas has no 2-D context".into())))?
             .dyn_into()?;
-        let top = if strip_only { self.image.height() } else { 0 };
+        let strip = RenderOptions { strip: true, ..ro };
+        let top =
+            if strip_only { h - output_size(&self.image, &palette.swatches, &strip).map_err(js_error)?.1 } else { 0 };
         let mut result = Ok(());
         let bands = RenderOptions { strip: strip_only, ..ro };
         for_each_band(&self.image, &palette.swatches, &bands, BAND_BYTES, |y, rows, band| {

@@ -771,3 +771,57 @@ fn help_lists_every_choice_and_default_from_the_core() {
         help.contains(&format!("[default: {}]", d.colors)) && help.contains(&format!("[default: {}]", d.max_pixels))
     );
 }
+
+// ---------------------------------------------------------------- the counted region
+
+/// Jittered quadrants (120 × 60) between black bars 15 rows high above and below.
+fn letterboxed_png() -> Vec<u8> {
+    let inner = quadrants(120, 60);
+    let mut rng = Lcg::new(3);
+    let img = rgb_image(120, 90, |x, y| {
+        if (15..75).contains(&y) {
+            jitter(inner.get_pixel(x, y - 15).0, 6, &mut rng)
+        } else {
+            jitter([2, 2, 2], 2, &mut rng)
+        }
+    });
+    encode(&DynamicImage::ImageRgb8(img), ImageFormat::Png)
+}
+
+#[test]
+fn region_auto_leaves_the_bars_out_of_the_palette_and_the_composite() {
+    let dir = scratch("region");
+    let input = write(&dir, "letterboxed.png", &letterboxed_png());
+    let j = parse_json(&ok(&[&input, "-n", "4", "--region", "auto", "--format", "json"]).stdout);
+    let region = j.get("region");
+    let r = ["x", "y", "width", "height"].map(|k| region.get(k).num() as u32);
+    assert_eq!(r, [0, 15, 120, 60], "the bars found");
+    for (hex, rgb, _) in json_colors(&j) {
+        assert!(rgb.iter().any(|&c| c > 40), "{hex}: no swatch is the bars' color");
+    }
+    assert_eq!(j.get("counted").num(), 120.0 * 60.0);
+    // The whole image when asked, and by default for now.
+    let full = parse_json(&ok(&[&input, "-n", "4", "--format", "json"]).stdout);
+    assert_eq!(full.get("region").get("height").num(), 90.0);
+    assert!(json_colors(&full).iter().any(|c| c.1.iter().all(|&v| v < 10)), "the bars take a swatch");
+    // The composite shows the region, or the full frame when asked.
+    let out = dir.join("auto.png");
+    ok(&[&input, "-n", "4", "--region", "auto", "-o", out.to_str().unwrap()]);
+    assert_eq!(read_png(&out).dimensions(), (120, 60 + at(11, 120, 4)));
+    ok(&[&input, "-n", "4", "--region", "auto", "--full-frame", "-o", out.to_str().unwrap()]);
+    assert_eq!(read_png(&out).dimensions(), (120, 90 + at(11, 120, 4)));
+    // A region by hand; bad ones are one line naming what is allowed.
+    let hand = parse_json(&ok(&[&input, "-n", "2", "--region", "0,15,60,30", "--format", "json"]).stdout);
+    assert_eq!(hand.get("counted").num(), 1800.0);
+    for bad in ["0,0,0,5", "100,0,30,10", "1,2,3", "left"] {
+        let r = run(&[&input, "--region", bad]);
+        assert_fails(bad, &r, 2);
+        assert!(
+            r.stderr.contains("X,Y,WIDTH,HEIGHT") || r.stderr.contains("inside the 120x90 image"),
+            "{:?}",
+            r.stderr
+        );
+    }
+    let clear = write(&dir, "clear.png", &transparent_png(16, 16));
+    assert_fails("a region with no opaque pixel", &run(&[&clear, "--region", "2,2,4,4"]), 6);
+}

@@ -330,3 +330,38 @@ fn lone_colors_come_back_exactly_in_both_spaces() {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(96), ..ProptestConfig::default() })]
+
+    /// The region found lies inside the image; a palette of any region (found
+    /// or given) keeps the palette rules: at most n distinct swatches, shares
+    /// summing to 1, counted pixels inside the region, deterministic.
+    #[test]
+    fn regions_lie_inside_and_keep_the_palette_rules(
+        img in images(),
+        n in 1usize..12,
+        corner in (0u32..64, 0u32..64, 1u32..64, 1u32..64),
+    ) {
+        use cinepal::region::{detect, Rect, Region};
+        let image = img.image();
+        let found = detect(&image);
+        prop_assert!(found.width >= 1 && found.height >= 1);
+        prop_assert!(found.x + found.width <= image.width() && found.y + found.height <= image.height());
+        let (x, y) = (corner.0 % image.width(), corner.1 % image.height());
+        let given = Rect { x, y, width: corner.2.min(image.width() - x), height: corner.3.min(image.height() - y) };
+        for region in [Region::Auto, Region::Rect(given)] {
+            let o = Options { region, alpha_threshold: 0, ..options(n, Method::KMeans, Space::Oklab, 1, Sort::Smooth) };
+            let p = extract(&image, &o).unwrap();
+            let rect = region.resolve(&image).unwrap();
+            prop_assert_eq!(p.region, rect);
+            prop_assert_eq!(p.counted, rect.pixel_count());
+            prop_assert!(!p.swatches.is_empty() && p.swatches.len() <= n);
+            let hexes: std::collections::BTreeSet<String> = p.swatches.iter().map(Swatch::hex).collect();
+            prop_assert_eq!(hexes.len(), p.swatches.len());
+            let total: f64 = p.swatches.iter().map(|s| s.share).sum();
+            prop_assert!((total - 1.0).abs() < 1e-9);
+            prop_assert_eq!(extract(&image, &o).unwrap(), p);
+        }
+    }
+}

@@ -176,6 +176,7 @@ fn options_object_reaches_the_core() {
         alpha_threshold: 0,
         sampling: Sampling::Seed,
         max_pixels: (W * H) as u64,
+        ..Options::default()
     };
     let p = native(&bytes, &want);
     // A seed above 2^53 comes back as a string of digits, so it round-trips.
@@ -368,9 +369,9 @@ fn bad_options_throw_invalid_option() {
     assert_throws(extract_palette(&bytes, &n(5.0), &JsValue::from_f64(3.0), &s("none"), &none), "invalid-option");
     // An unknown key names the allowed ones: the keys of defaults().
     let msg = assert_throws(extract(5.0, "kmeans", "none", &options(&[("colours", n(3.0))])), "invalid-option");
-    assert!(msg.contains("unknown field `colours`, expected one of `colors`, `method`, `sort`, `space`, `seed`, `alphaThreshold`, `sample`, `maxPixels`"), "{msg}");
+    assert!(msg.contains("unknown field `colours`, expected one of `colors`, `method`, `sort`, `space`, `seed`, `alphaThreshold`, `sample`, `region`, `maxPixels`"), "{msg}");
     let defaults_keys = js_sys::Object::keys(defaults().unchecked_ref::<js_sys::Object>());
-    for key in ["colors", "method", "sort", "space", "seed", "alphaThreshold", "sample", "maxPixels"] {
+    for key in ["colors", "method", "sort", "space", "seed", "alphaThreshold", "sample", "region", "maxPixels"] {
         assert!(defaults_keys.includes(&s(key), 0), "{key} is a key of defaults()");
     }
     // The page's settings go through unchanged: every default at once is valid.

@@ -240,6 +240,7 @@ pub fn options(data: &[u8]) {
         height: 1,
         pixels: 1,
         counted: 1,
+        region: cinepal::region::Rect::full(1, 1),
         options: Options::default(),
         swatches: shown.iter().map(|&i| swatches[i]).collect(),
         order: shown,

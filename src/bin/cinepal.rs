@@ -16,8 +16,8 @@ use std::time::Instant;
 
 use cinepal::choice::{allowed, Choice, Named};
 use cinepal::{
-    render, ColorCount, Error, ExportContext, Format, Image, Limits, Method, Options, RenderOptions, Sampling, Sort,
-    Space,
+    region::Region, render, ColorCount, Error, ExportContext, Format, Image, Limits, Method, Options, RenderOptions,
+    Sampling, Sort, Space,
 };
 use clap::Parser;
 
@@ -68,6 +68,9 @@ struct Cli {
     )]
     max_pixels: Option<u64>,
 
+    #[arg(long, value_name = "R", help = region_help())]
+    region: Option<Region>,
+
     #[arg(long, value_name = "F", default_value_t = Format::default(), help = format_help())]
     format: Format,
 
@@ -82,6 +85,10 @@ struct Cli {
     /// with -o, --out-dir or an image format, the strip alone
     #[arg(long)]
     strip: bool,
+
+    /// with -o, --out-dir or an image format, the whole frame above the strip, not only the counted region
+    #[arg(long)]
+    full_frame: bool,
 
     /// swatch widths proportional to their share (in the pictures and the formats that draw the strip)
     #[arg(long)]
@@ -115,6 +122,13 @@ fn format_help() -> String {
         .map(|c| if c.value.is_image() { format!("{} (the image with its strip)", c.name) } else { c.name.to_string() })
         .collect();
     format!("what to print: {}", listed.join(", "))
+}
+
+fn region_help() -> String {
+    format!(
+        "which pixels count: auto (without letterbox bars and flat borders), full, or X,Y,WIDTH,HEIGHT [default: {}]",
+        Options::default().region
+    )
 }
 
 fn seed_help() -> String {
@@ -184,6 +198,7 @@ impl Job {
             seed: cli.seed.unwrap_or(defaults.seed),
             alpha_threshold: cli.alpha_threshold.unwrap_or(defaults.alpha_threshold),
             sampling: cli.sample.unwrap_or(defaults.sampling),
+            region: cli.region.unwrap_or(defaults.region),
             max_pixels: cli.max_pixels.unwrap_or(defaults.max_pixels),
         };
         let several = cli.inputs.len() > 1;
@@ -230,6 +245,7 @@ impl Job {
             render: renders.then_some(RenderOptions {
                 proportional: cli.proportional,
                 strip: cli.strip,
+                full_frame: cli.full_frame,
                 ..RenderOptions::default()
             }),
             proportional: cli.proportional,
@@ -318,7 +334,7 @@ fn process(job: &Job, index: usize, input: &str) -> Outcome {
 
     let mut picture = None;
     if let Some(ro) = &job.render {
-        let out = render::render(&image, &palette.swatches, ro)?;
+        let out = render::render(&image, &palette.swatches, &ro.for_region(palette.region))?;
         drop(image);
         if let Some(path) = &job.outputs[index] {
             write_png(path, &out)?;
