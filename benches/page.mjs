@@ -29,32 +29,19 @@
 // Exit status: 0 when every run finished, 1 when some run failed or timed out,
 // 2 for bad arguments (e.g. a missing image or dist).
 
-import { createServer } from 'node:http';
-import { readFile, stat } from 'node:fs/promises';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { CHROMIUM, launch } from '../tests/e2e/chromium.mjs';
+// The e2e tests' static server: the page under a sub-path, as on GitHub Pages.
+import { startServer } from '../tests/e2e/helpers.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_IMAGE = '../shared/images/vibrant_night_umbrella_11mp.jpg';
 const RUN_TIMEOUT_MS = 60_000;
 const SETTLE_MS = 300; // long tasks are collected until drawn + this
 const LONG_TASK_MS = 50;
-
-const TYPES = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-  '.webmanifest': 'application/manifest+json',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-};
 
 const USAGE = `usage: node benches/page.mjs [--dist DIR]... [--image PATH]... [--runs N] [--warmup N] [--json]
   --dist DIR    a built page (scripts/build.sh output); repeat to compare builds (default: dist)
@@ -138,50 +125,6 @@ function parseArgs(argv) {
   if (new Set(names).size !== names.length) problems.push(`two --image files share a name: ${names.join(', ')}`);
   if (problems.length) fail(problems.join('\npage bench: '));
   return o;
-}
-
-/** Serves `root` on a random port of 127.0.0.1. */
-async function serve(root) {
-  const server = createServer(async (req, res) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405).end();
-      return;
-    }
-    let rel;
-    try {
-      rel = decodeURIComponent(new URL(req.url, 'http://x').pathname);
-    } catch {
-      res.writeHead(400).end();
-      return;
-    }
-    if (rel.endsWith('/')) rel += 'index.html';
-    const file = path.resolve(root, `.${rel}`);
-    if (file !== root && !file.startsWith(root + path.sep)) {
-      res.writeHead(403).end();
-      return;
-    }
-    try {
-      const info = await stat(file);
-      if (!info.isFile()) throw new Error('not a file');
-      const body = await readFile(file);
-      res.writeHead(200, {
-        'Content-Type': TYPES[path.extname(file).toLowerCase()] || 'application/octet-stream',
-        'Content-Length': body.length,
-        'Cache-Control': 'no-store',
-      });
-      res.end(req.method === 'HEAD' ? undefined : body);
-    } catch {
-      res.writeHead(404, { 'Content-Type': 'text/plain' }).end('not found');
-    }
-  });
-  await new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  return {
-    url: `http://127.0.0.1:${server.address().port}/`,
-    close: () => new Promise((resolve) => server.close(resolve)),
-  };
 }
 
 // ---- in the page ----
@@ -528,7 +471,7 @@ async function main() {
     log('page bench: interrupted; stopping after this run');
   });
   try {
-    for (const d of opts.dists) servers.push(await serve(d.dir));
+    for (const d of opts.dists) servers.push(await startServer(d.dir));
     browser = await launch();
     log(`chromium ${browser.version()}; ${opts.dists.map((d, i) => `${d.label} at ${servers[i].url}`).join(', ')}`);
     const total = opts.images.length * (opts.warmup + opts.runs) * opts.dists.length;

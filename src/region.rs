@@ -176,10 +176,10 @@ pub fn detect(image: &Image) -> Rect {
     if w < 3 * MIN_BORDER || h < 3 * MIN_BORDER {
         return Rect::full(w, h);
     }
-    let top = border(image, Side::Top, h, w);
-    let bottom = border(image, Side::Bottom, h, w);
-    let left = border(image, Side::Left, w, h);
-    let right = border(image, Side::Right, w, h);
+    let top = border(image, Side::Top, h);
+    let bottom = border(image, Side::Bottom, h);
+    let left = border(image, Side::Left, w);
+    let right = border(image, Side::Right, w);
     Rect { x: left, y: top, width: w - left - right, height: h - top - bottom }
 }
 
@@ -215,9 +215,8 @@ fn measure(image: &Image, side: Side, i: u32, color: [f64; 3], tolerance: u8) ->
     (n > 0).then(|| (sum.map(|s| s / n as f64), near as f64 / n as f64))
 }
 
-/// How many lines of `side` (of `lines` in all, each `length` long) are border.
-fn border(image: &Image, side: Side, lines: u32, length: u32) -> u32 {
-    let _ = length;
+/// How many lines of `side` (of `lines` in all) are border.
+fn border(image: &Image, side: Side, lines: u32) -> u32 {
     // The border's color: the outermost line's mean, if that line is flat around it.
     let Some((color, _)) = measure(image, side, 0, [0.0; 3], 255) else { return 0 };
     let flat = |i: u32| {

@@ -97,6 +97,23 @@ export async function startServer(root = DIST) {
   };
 }
 
+/**
+ * Appends `patch` (JS run after the wasm module's glue, e.g. wrapping a
+ * `Still` method) to the engine the worker loads, and reloads `page` so that
+ * its worker loads the patched engine.
+ */
+export async function patchEngine(context, page, patch) {
+  await context.route(
+    (url) => url.pathname.endsWith('/pkg/cinepal.js'),
+    async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, body: (await response.text()) + patch });
+    },
+  );
+  await page.reload();
+  await page.waitForSelector('body.is-ready');
+}
+
 /** A fresh page on the app, with the console's errors collected in `page.errors`. */
 export async function openApp(browser, server, contextOptions = {}) {
   const context = await browser.newContext({ acceptDownloads: true, viewport: { width: 1280, height: 900 }, ...contextOptions });

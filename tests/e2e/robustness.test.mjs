@@ -8,6 +8,7 @@ import path from 'node:path';
 import { PNG } from 'pngjs';
 import {
   openApp,
+  patchEngine,
   choose,
   waitForPalette,
   hexes,
@@ -177,22 +178,12 @@ test('when the engine traps, the worker is replaced, the page says so, and the i
   await writeFile(trap, PNG.sync.write(png));
   const { context, page } = await openApp(env.browser, env.server);
   try {
-    await context.route(
-      (url) => url.pathname.endsWith('/pkg/cinepal.js'),
-      async (route) => {
-        const response = await route.fetch();
-        const patch = `
+    await patchEngine(context, page, `
 const __extract = Still.prototype.extract;
 Still.prototype.extract = function (...args) {
   if (this.width === 13 && this.height === 9) throw new WebAssembly.RuntimeError('unreachable (test)');
   return __extract.apply(this, args);
-};`;
-        await route.fulfill({ response, body: (await response.text()) + patch });
-      },
-    );
-    // The worker loaded before the route: start from a page that loads it again.
-    await page.reload();
-    await page.waitForSelector('body.is-ready');
+};`);
     await choose(page, image(PORTRAIT));
     const first = await waitForPalette(page, PORTRAIT);
 
@@ -220,22 +211,13 @@ test('a reorder overtaken by a file that fails is still shown, drawn and exporte
   const { context, page } = await openApp(env.browser, env.server);
   try {
     // Slow "compare methods" down, so that what follows it waits in the worker's queue.
-    await context.route(
-      (url) => url.pathname.endsWith('/pkg/cinepal.js'),
-      async (route) => {
-        const response = await route.fetch();
-        const patch = `
+    await patchEngine(context, page, `
 const __preview = Still.prototype.preview;
 Still.prototype.preview = function (...args) {
   const until = performance.now() + 400;
   while (performance.now() < until);
   return __preview.apply(this, args);
-};`;
-        await route.fulfill({ response, body: (await response.text()) + patch });
-      },
-    );
-    await page.reload();
-    await page.waitForSelector('body.is-ready');
+};`);
     await choose(page, image(PORTRAIT));
     const first = await waitForPalette(page, PORTRAIT);
     await page.click('#compare-panel summary');
