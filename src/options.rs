@@ -197,8 +197,8 @@ pub struct Options {
     /// Which pixels are counted (default `all`).
     #[serde(rename = "sample")]
     pub sampling: Sampling,
-    /// Which pixels count: `full` (default for now), `auto` (without bars and
-    /// flat borders) or a rectangle `x,y,width,height`.
+    /// Which pixels count: `auto` (default: the image without its letterbox
+    /// bars and flat borders), `full` or a rectangle `x,y,width,height`.
     pub region: Region,
     /// Images with more pixels are refused when decoding (default 64 million).
     #[serde(deserialize_with = "max_pixels")]
@@ -215,7 +215,7 @@ impl Default for Options {
             seed: 0,
             alpha_threshold: 128,
             sampling: Sampling::All,
-            region: Region::Full,
+            region: Region::Auto,
             max_pixels: Limits::default().max_pixels,
         }
     }
@@ -295,7 +295,7 @@ mod tests {
         let text = serde_json::to_string(&o).unwrap();
         assert_eq!(
             text,
-            r#"{"colors":10,"method":"kmeans","sort":"1,0","space":"oklab","seed":"18446744073709551615","alphaThreshold":128,"sample":"all","region":"full","maxPixels":64000000}"#
+            r#"{"colors":10,"method":"kmeans","sort":"1,0","space":"oklab","seed":"18446744073709551615","alphaThreshold":128,"sample":"all","region":"auto","maxPixels":64000000}"#
         );
         assert_eq!(serde_json::from_str::<Options>(&text).unwrap(), o);
         assert_eq!(serde_json::from_str::<Options>("{}").unwrap(), Options::default());

@@ -11,7 +11,8 @@
 //! at least [`EDGE_SHARE`] of its pixels farther than [`EDGE_DISTANCE`] from
 //! the border's color. A border may take at most a third of its side, and is
 //! at least [`MIN_BORDER`] lines. An image all of one flat color has no
-//! border (no edge). Lines are sampled every [`SAMPLE_STEP`]-th pixel.
+//! border (no edge), and an image smaller than [`MIN_SIDE`] either way has
+//! none. Lines are sampled every [`SAMPLE_STEP`]-th pixel.
 
 use std::fmt;
 
@@ -34,6 +35,9 @@ pub const EDGE_SHARE: f64 = 0.05;
 pub const EDGE_DISTANCE: u8 = 40;
 /// The thinnest border taken away.
 pub const MIN_BORDER: u32 = 2;
+/// Images smaller than this (in either dimension) have no borders: in an
+/// icon or a swatch chart, flat edges are the picture.
+pub const MIN_SIDE: u32 = 64;
 /// Every this-many-th pixel of a line is looked at.
 pub const SAMPLE_STEP: usize = 3;
 
@@ -173,7 +177,7 @@ enum Side {
 /// The region without the borders found on each side.
 pub fn detect(image: &Image) -> Rect {
     let (w, h) = (image.width(), image.height());
-    if w < 3 * MIN_BORDER || h < 3 * MIN_BORDER {
+    if w < MIN_SIDE || h < MIN_SIDE {
         return Rect::full(w, h);
     }
     let top = border(image, Side::Top, h);
@@ -310,6 +314,11 @@ mod tests {
         assert_eq!(detect(&flat), Rect::full(50, 40));
         let tiny = Image::from_rgb(4, 3, vec![0; 36]).unwrap();
         assert_eq!(detect(&tiny), Rect::full(4, 3));
+        // Bars that would be found on a still are the picture on a small image.
+        let small = barred(MIN_SIDE - 1, 200, [0, 0, 10, 10], [0, 0, 0], 0);
+        assert_eq!(detect(&small), Rect::full(MIN_SIDE - 1, 200));
+        let still = barred(MIN_SIDE, 200, [0, 0, 10, 10], [0, 0, 0], 0);
+        assert_eq!(detect(&still), Rect { x: 10, y: 0, width: MIN_SIDE - 20, height: 200 });
     }
 
     #[test]

@@ -792,7 +792,9 @@ fn letterboxed_png() -> Vec<u8> {
 fn region_auto_leaves_the_bars_out_of_the_palette_and_the_composite() {
     let dir = scratch("region");
     let input = write(&dir, "letterboxed.png", &letterboxed_png());
-    let j = parse_json(&ok(&[&input, "-n", "4", "--region", "auto", "--format", "json"]).stdout);
+    let j = parse_json(&ok(&[&input, "-n", "4", "--format", "json"]).stdout);
+    let auto = parse_json(&ok(&[&input, "-n", "4", "--region", "auto", "--format", "json"]).stdout);
+    assert_eq!(json_colors(&j), json_colors(&auto), "auto by default");
     let region = j.get("region");
     let r = ["x", "y", "width", "height"].map(|k| region.get(k).num() as u32);
     assert_eq!(r, [0, 15, 120, 60], "the bars found");
@@ -800,8 +802,8 @@ fn region_auto_leaves_the_bars_out_of_the_palette_and_the_composite() {
         assert!(rgb.iter().any(|&c| c > 40), "{hex}: no swatch is the bars' color");
     }
     assert_eq!(j.get("counted").num(), 120.0 * 60.0);
-    // The whole image when asked, and by default for now.
-    let full = parse_json(&ok(&[&input, "-n", "4", "--format", "json"]).stdout);
+    // The whole image when asked.
+    let full = parse_json(&ok(&[&input, "-n", "4", "--region", "full", "--format", "json"]).stdout);
     assert_eq!(full.get("region").get("height").num(), 90.0);
     assert!(json_colors(&full).iter().any(|c| c.1.iter().all(|&v| v < 10)), "the bars take a swatch");
     // The composite shows the region, or the full frame when asked.
