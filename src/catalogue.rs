@@ -109,11 +109,12 @@ mod tests {
         let v = serde_json::to_value(Catalogue::get()).unwrap();
         assert_eq!(v["colors"], 10);
         assert_eq!(v["maxColors"], 64);
-        assert_eq!(v["method"], "kmeans");
+        assert_eq!(v["method"], "telling");
         assert_eq!(v["alphaThreshold"], 128);
-        assert_eq!(v["methods"][0]["name"], "kmeans");
+        assert_eq!(v["methods"][0]["name"], "telling");
         assert_eq!(v["methods"][0]["seeded"], true);
-        assert_eq!(v["methods"][1]["seeded"], false);
+        assert_eq!(v["methods"][1]["name"], "kmeans");
+        assert_eq!(v["methods"][2]["seeded"], false);
         assert_eq!(v["sorts"].as_array().unwrap().len(), Sort::CHOICES.len());
         let json = v["formats"].as_array().unwrap().iter().find(|f| f["name"] == "json").unwrap();
         assert_eq!(

@@ -1,6 +1,6 @@
 //! The pipeline from an image to a sorted palette.
 
-use crate::cluster::{self, distinct::make_distinct};
+use crate::cluster::{self, distinct::make_distinct, Method};
 use crate::color::{self, Point};
 use crate::error::Result;
 use crate::histogram::{weighted_colors_in, WeightedColors};
@@ -46,7 +46,23 @@ fn swatches_of(colors: &WeightedColors, options: &Options) -> Vec<Swatch> {
     }
     let points: Vec<Point> = colors.colors.iter().map(|&c| options.space.point(c)).collect();
     let weights = &colors.weights;
-    let mut labels = cluster::cluster(&points, weights, k, options.method, options.seed);
+    if options.method == Method::Telling {
+        // Its swatches are its centers, kept apart (the means of their pixels would drift together).
+        let (labels, centers) = cluster::telling::telling(&points, weights, k, options.seed, options.space);
+        let mut share = vec![0.0; centers.len()];
+        for (&l, &w) in labels.iter().zip(weights) {
+            share[l as usize] += w / total;
+        }
+        let sw: Vec<Swatch> =
+            centers.iter().zip(share).map(|(&c, share)| Swatch { rgb: options.space.rgb8(c), share }).collect();
+        let mut rgb: Vec<[u8; 3]> = sw.iter().map(|s| s.rgb).collect();
+        rgb.sort_unstable();
+        rgb.dedup();
+        if rgb.len() == sw.len() && (sw.len() == k || sw.len() == colors.len()) {
+            return sw;
+        }
+    }
+    let mut labels = cluster::cluster(&points, weights, k, options.method, options.seed, options.space);
     make_distinct(&points, weights, &mut labels, k, options.space);
     let count = *labels.iter().max().expect("points") as usize + 1;
     cluster::cluster_means(&points, weights, &labels, count)

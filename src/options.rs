@@ -181,7 +181,7 @@ impl Sampling {
 pub struct Options {
     /// Colors asked for (default 10).
     pub colors: ColorCount,
-    /// The clustering method (default `kmeans`).
+    /// The clustering method (default `telling`).
     pub method: Method,
     /// The order of the result (default `smooth`: the smoothest path from color to color, from the dark end).
     pub sort: Sort,
@@ -209,7 +209,7 @@ impl Default for Options {
     fn default() -> Options {
         Options {
             colors: ColorCount::DEFAULT,
-            method: Method::KMeans,
+            method: Method::Telling,
             sort: Sort::Smooth,
             space: Space::Oklab,
             seed: 0,
@@ -295,7 +295,7 @@ mod tests {
         let text = serde_json::to_string(&o).unwrap();
         assert_eq!(
             text,
-            r#"{"colors":10,"method":"kmeans","sort":"1,0","space":"oklab","seed":"18446744073709551615","alphaThreshold":128,"sample":"all","region":"auto","maxPixels":64000000}"#
+            r#"{"colors":10,"method":"telling","sort":"1,0","space":"oklab","seed":"18446744073709551615","alphaThreshold":128,"sample":"all","region":"auto","maxPixels":64000000}"#
         );
         assert_eq!(serde_json::from_str::<Options>(&text).unwrap(), o);
         assert_eq!(serde_json::from_str::<Options>("{}").unwrap(), Options::default());
@@ -318,7 +318,7 @@ mod tests {
         assert!(
             err(r#"{"colors": 2.5}"#).starts_with("the number of colors must be a whole number from 1 to 64, got 2.5")
         );
-        assert!(err(r#"{"method": "dbscan"}"#).starts_with("unknown method \"dbscan\"; allowed: kmeans"));
+        assert!(err(r#"{"method": "dbscan"}"#).starts_with("unknown method \"dbscan\"; allowed: telling, kmeans"));
         assert!(err(r#"{"alphaThreshold": 256}"#).starts_with("alphaThreshold must be a whole number from 0 to 255"));
         assert!(err(r#"{"seed": -1}"#).starts_with("seed must be a whole number"));
         assert!(err(r#"{"maxPixels": 0}"#).starts_with("maxPixels must be a positive whole number"));

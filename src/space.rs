@@ -46,4 +46,27 @@ impl Space {
             Space::Rgb => p.map(|v| color::quantize(v * 255.0)),
         }
     }
+
+    /// The point of this space at Oklab `lab` (`[L, a, b]`), clipped into the sRGB gamut.
+    pub fn from_oklab(self, lab: Point) -> Point {
+        let linear = color::oklab_to_linear(Oklab { l: lab[0], a: lab[1], b: lab[2] }).map(|v| v.clamp(0.0, 1.0));
+        match self {
+            Space::Oklab => {
+                let c = color::linear_to_oklab(linear);
+                [c.l, c.a, c.b]
+            }
+            Space::Rgb => linear.map(color::linear_to_srgb),
+        }
+    }
+
+    /// Where a point of this space lies in Oklab (`[L, a, b]`).
+    pub fn oklab(self, p: Point) -> Point {
+        match self {
+            Space::Oklab => p,
+            Space::Rgb => {
+                let c = color::srgb_to_oklab(p.map(|v| v * 255.0));
+                [c.l, c.a, c.b]
+            }
+        }
+    }
 }

@@ -272,7 +272,7 @@ fn every_format_lists_the_same_swatches() {
     assert_eq!(j.get("width").num(), 64.0);
     assert_eq!(j.get("height").num(), 48.0);
     assert_eq!(j.get("pixels").num(), 3072.0);
-    assert_eq!(j.get("method").str(), "kmeans");
+    assert_eq!(j.get("method").str(), "telling");
     assert_eq!(j.get("space").str(), "oklab");
     assert_eq!(j.get("sort").str(), "smooth", "the default order");
     assert_eq!(j.get("requested").num(), 6.0);
@@ -697,7 +697,7 @@ fn option_errors_are_one_short_line_pointing_to_help() {
     let g = write(&dir, "quads.png", &noisy_quadrants_png(16, 16));
     for (args, says) in [
         (vec![g.as_str(), "-n", "0"], "the number of colors must be a whole number from 1 to 64, got 0"),
-        (vec![g.as_str(), "-m", "dbscan"], "allowed: kmeans, ward, complete, average, single"),
+        (vec![g.as_str(), "-m", "dbscan"], "allowed: telling, kmeans, ward, complete, average, single"),
         (vec![g.as_str(), "--format", "xml"], "allowed: png, json, css, gpl, svg, text"),
         (vec![g.as_str(), "--colours", "3"], "--colors"),
         (vec!["-n", "3"], "IMAGE"),

@@ -7,13 +7,18 @@ pub mod agglomerative;
 pub mod distinct;
 pub mod kmeans;
 pub mod split;
+pub mod telling;
 
 use crate::choice::{serde_by_name, Choice, Named};
 use crate::color::Point;
+use crate::space::Space;
 
 /// A clustering method, with the seed notebook's names as aliases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Method {
+    /// The default: the colors that tell the still (k-means' coverage, its
+    /// small vivid accents kept, no two swatches alike; see [`telling`]).
+    Telling,
     /// Weighted k-means, k-means++ seeding, Hamerly's accelerated assignment.
     KMeans,
     /// Agglomerative, Ward linkage (least increase of within-cluster variance).
@@ -30,10 +35,16 @@ impl Named for Method {
     const WHAT: &'static str = "method";
     const CHOICES: &'static [Choice<Method>] = &[
         Choice {
+            value: Method::Telling,
+            name: "telling",
+            aliases: &["default"],
+            hint: "the colors that tell the picture: its main colors, its small vivid accents, no two alike",
+        },
+        Choice {
             value: Method::KMeans,
             name: "kmeans",
             aliases: &["k-means"],
-            hint: "fast; colors that cover the most area",
+            hint: "only the colors that cover the most area, even if two look alike",
         },
         Choice {
             value: Method::Ward,
@@ -68,20 +79,22 @@ impl Method {
     /// Whether the seed changes this method's result (only k-means draws random numbers).
     pub fn uses_seed(self) -> bool {
         match self {
-            Method::KMeans => true,
+            Method::Telling | Method::KMeans => true,
             Method::Ward | Method::Complete | Method::Average | Method::Single => false,
         }
     }
 }
 
-/// Groups `points` (with `weights > 0`) into `k` clusters and returns a label
-/// in `0..k` for each point. Needs `points.len() >= k >= 1`; every label is used.
-pub fn cluster(points: &[Point], weights: &[f64], k: usize, method: Method, seed: u64) -> Vec<u32> {
+/// Groups `points` (in `space`, with `weights > 0`) into `k` clusters and
+/// returns a label in `0..k` for each point. Needs `points.len() >= k >= 1`;
+/// every label is used (`telling` may use fewer when points coincide).
+pub fn cluster(points: &[Point], weights: &[f64], k: usize, method: Method, seed: u64, space: Space) -> Vec<u32> {
     debug_assert!(k >= 1 && points.len() >= k && points.len() == weights.len());
     if points.len() == k {
         return (0..k as u32).collect();
     }
     match method {
+        Method::Telling => telling::telling(points, weights, k, seed, space).0,
         Method::KMeans => kmeans::kmeans(points, weights, k, seed).labels,
         Method::Ward => agglomerative::cluster(points, weights, k, agglomerative::Linkage::Ward),
         Method::Complete => agglomerative::cluster(points, weights, k, agglomerative::Linkage::Complete),
@@ -116,12 +129,12 @@ mod tests {
         assert_eq!(Method::parse("agglomerative-complete"), Ok(Method::Complete));
         assert_eq!(Method::parse("Agglomerative_Ward"), Ok(Method::Ward));
         let e = Method::parse("dbscan").unwrap_err().to_string();
-        assert!(e.starts_with("unknown method \"dbscan\"; allowed: kmeans, ward, complete, average, single (or k-means, agglomerative-ward"), "{e}");
+        assert!(e.starts_with("unknown method \"dbscan\"; allowed: telling, kmeans, ward, complete, average, single (or default, k-means, agglomerative-ward"), "{e}");
     }
 
     #[test]
-    fn only_kmeans_uses_the_seed() {
+    fn only_kmeans_and_telling_use_the_seed() {
         let seeded: Vec<Method> = Method::CHOICES.iter().map(|c| c.value).filter(|m| m.uses_seed()).collect();
-        assert_eq!(seeded, vec![Method::KMeans]);
+        assert_eq!(seeded, vec![Method::Telling, Method::KMeans]);
     }
 }
