@@ -21,12 +21,12 @@ pub struct Oklab {
 impl Oklab {
     /// Chroma (distance from the gray axis).
     pub fn chroma(self) -> f64 {
-        self.a.hypot(self.b)
+        (self.a * self.a + self.b * self.b).sqrt()
     }
 
     /// Hue angle in degrees, 0..360 (0 ≈ pink-red, 90 ≈ yellow, 180 ≈ cyan-green, 270 ≈ blue).
     pub fn hue_degrees(self) -> f64 {
-        let h = self.b.atan2(self.a).to_degrees();
+        let h = libm::atan2(self.b, self.a).to_degrees();
         if h < 0.0 {
             h + 360.0
         } else {
@@ -46,7 +46,7 @@ pub fn srgb_to_linear(c: f64) -> f64 {
     if c <= 0.04045 {
         c / 12.92
     } else {
-        ((c + 0.055) / 1.055).powf(2.4)
+        libm::pow((c + 0.055) / 1.055, 2.4)
     }
 }
 
@@ -55,7 +55,7 @@ pub fn linear_to_srgb(c: f64) -> f64 {
     if c <= 0.003_130_8 {
         c * 12.92
     } else {
-        1.055 * c.powf(1.0 / 2.4) - 0.055
+        1.055 * libm::pow(c, 1.0 / 2.4) - 0.055
     }
 }
 
@@ -64,7 +64,7 @@ pub fn linear_to_oklab([r, g, b]: [f64; 3]) -> Oklab {
     let l = 0.412_221_470_8 * r + 0.536_332_536_3 * g + 0.051_445_992_9 * b;
     let m = 0.211_903_498_2 * r + 0.680_699_545_1 * g + 0.107_396_956_6 * b;
     let s = 0.088_302_461_9 * r + 0.281_718_837_6 * g + 0.629_978_700_5 * b;
-    let (l, m, s) = (l.cbrt(), m.cbrt(), s.cbrt());
+    let (l, m, s) = (libm::cbrt(l), libm::cbrt(m), libm::cbrt(s));
     Oklab {
         l: 0.210_454_255_3 * l + 0.793_617_785_0 * m - 0.004_072_046_8 * s,
         a: 1.977_998_495_1 * l - 2.428_592_205_0 * m + 0.450_593_709_9 * s,

@@ -62,7 +62,7 @@ fn cell_index(lut: &[u8; 256], [r, g, b]: [u8; 3]) -> usize {
 /// lump 0..=7, a span of 13 ΔE_ok, into one cell, and 248..=255, a span of 2.)
 fn levels() -> [u8; 256] {
     std::array::from_fn(|v| {
-        let l = crate::color::srgb_to_linear(v as f64 / 255.0).cbrt();
+        let l = libm::cbrt(crate::color::srgb_to_linear(v as f64 / 255.0));
         ((l * LEVELS as f64) as usize).min(LEVELS - 1) as u8
     })
 }

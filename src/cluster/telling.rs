@@ -266,7 +266,7 @@ impl Cells<'_> {
         let mut found: Vec<(f64, usize)> = (0..centers.len())
             .filter_map(|j| {
                 let lab = centers[j].lab;
-                let chroma = lab[1].hypot(lab[2]);
+                let chroma = (lab[1] * lab[1] + lab[2] * lab[2]).sqrt();
                 let away = (0..centers.len())
                     .filter(|&i| i != j)
                     .map(|i| dist(&lab, &centers[i].lab))
@@ -315,7 +315,7 @@ impl Cells<'_> {
             .filter_map(|g| {
                 let share = g.weight / self.total;
                 let lab = g.lab.map(|s| s / g.weight);
-                let chroma = lab[1].hypot(lab[2]);
+                let chroma = (lab[1] * lab[1] + lab[2] * lab[2]).sqrt();
                 let away = centers.iter().map(|c| dist(&lab, &c.lab)).fold(f64::INFINITY, f64::min);
                 (share >= MIN_ACCENT_SHARE && chroma >= ACCENT_CHROMA && away >= ACCENT_DISTANCE).then(|| {
                     let salience = share.sqrt() * away * chroma;
