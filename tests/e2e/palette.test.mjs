@@ -304,12 +304,25 @@ test('clicking a swatch copies its hex and says so', { skip }, async () => {
 });
 
 test('the scatter and the compare views draw, and a compared method can be chosen', { skip }, async () => {
+  const { methods: engineMethods } = await engineDefaults(env.browser, env.server);
   await withPortrait(async (page) => {
     await page.click('#scatter-panel summary');
     await page.click('#compare-panel summary');
     await page.waitForSelector('#compare button[data-method="single"]', { timeout: 30_000 });
     const methods = await page.$$eval('#compare button[data-method]', (els) => els.map((e) => e.dataset.method));
-    assert.deepEqual(methods, ['kmeans', 'ward', 'complete', 'average', 'single']);
+    assert.deepEqual(methods, engineMethods.map((m) => m.name));
+    // Each method explained in the engine's own words, under its name.
+    const explained = await page.$$eval('#compare button[data-method]', (els) =>
+      els.map((e) => [...e.children].slice(0, 2).map((c) => [c.className, c.textContent])),
+    );
+    assert.deepEqual(
+      explained,
+      engineMethods.map((m) => [
+        ['compare-name', m.name],
+        ['compare-hint', m.hint],
+      ]),
+    );
+    assert.ok(engineMethods.every((m) => m.hint.length > 10), 'every method has a hint');
     const strip = await page.$$eval('#compare button[data-method="ward"] .compare-strip span', (els) => els.length);
     assert.equal(strip, 10);
     // The scatter has drawn something other than its background.
