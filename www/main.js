@@ -6,9 +6,10 @@
 import { createEngine, EngineError } from './js/worker-client.js';
 import { listenForImages } from './js/drop.js';
 import { createQueue } from './js/queue.js';
-import { createControls } from './js/controls.js';
+import { createControls, isRect } from './js/controls.js';
 import { createSwatchList } from './js/swatches.js';
-import { createComposite, drawnInWorker } from './js/composite.js';
+import { createComposite } from './js/composite.js';
+import { createRegion } from './js/region.js';
 import { baseName, createDownloads, fileNameFor, saveBlob } from './js/downloads.js';
 import { createScatter } from './js/scatter.js';
 import { createCompare } from './js/compare.js';
@@ -53,6 +54,7 @@ const state = {
   opening: null, // {item} while an image is being opened
   received: null, // the newest view the worker answered with, shown or not: {r, item, settings}
   pending: Promise.resolve(), // the newest view request, for downloads to wait on
+  regionRefused: null, // the message that a region was refused: the next view shown ends it
 };
 
 const queue = createQueue($('queue'), (item) => openItem(item));
@@ -60,6 +62,7 @@ const swatches = createSwatchList($('swatches'), {
   onReorder: (order) => reorder(order),
   announce: (message) => status.announce(message),
 });
+const region = createRegion($('region-layer'), $('region-box'), { onSelect: (rect) => chooseRegion(rect) });
 const scatter = createScatter($('scatter'));
 const compare = createCompare($('compare'), (method) => {
   state.controls.setMethod(method);
@@ -136,6 +139,8 @@ async function openItem(item) {
   item.failed = false;
   const t0 = performance.now();
   status.busy(seq);
+  // A region drawn by hand belongs to the image it was drawn on.
+  if (item !== state.item && isRect(state.controls.settings().region)) state.controls.setRegion('auto');
   const settings = state.controls.settings();
   state.want = settings;
   // Coming back to an image with the same settings brings back its own order.
@@ -179,6 +184,14 @@ function extract() {
   view('extract', { settings: state.controls.settings() });
 }
 
+/** A rectangle was dragged on the still (image pixels, inside it): it becomes the region. */
+function chooseRegion(rect) {
+  // Only on the still its palette belongs to, not while another image is opened.
+  if (!state.view || state.opening || state.view.key !== state.item.key) return;
+  state.controls.setRegion(rect);
+  extract();
+}
+
 /** The swatch list was reordered: `order` lists indices into the colors as they were shown. */
 function reorder(order) {
   // The list shows an older palette than the newest asked for: that one replaces it soon.
@@ -215,11 +228,33 @@ async function view(type, payload) {
     if (type === 'extract') refreshExtras();
   } catch (e) {
     if (e.name === 'cancelled' || e.name === 'superseded') return;
-    status.error(describeFailure(e, item.name));
-    if (seq === state.seq) await restore();
+    const message = describeFailure(e, item.name);
+    status.error(message);
+    if (seq === state.seq) {
+      const refused = e.name === 'invalid-option' && type === 'extract' && keepRegionShown(payload.settings, item);
+      await restore();
+      // The message stays until the next view is shown.
+      if (refused) state.regionRefused = message;
+    }
   } finally {
     status.done(seq);
   }
+}
+
+/**
+ * The engine refused `failed` (e.g. its region): the region goes back to the
+ * one on screen, so that the next change does not ask for it again. Returns
+ * whether it did.
+ */
+function keepRegionShown(failed, item) {
+  const shown = state.view && state.view.key === item.key ? state.view.settings.region : 'auto';
+  if (same(failed.region, shown)) return false;
+  state.controls.setRegion(shown);
+  state.want = state.controls.settings();
+  // The worker's palette, if it sent one, was not made with the refused region either.
+  if (state.received && state.received.settings === failed) state.received.settings = state.want;
+  if (state.view && state.view.key === item.key) state.controls.showRegion(state.view.palette, shown);
+  return true;
 }
 
 /**
@@ -286,6 +321,10 @@ async function present(r, item, settings, t0, seq) {
     queue.setState(item, 'current');
     status.clearError();
   }
+  if (state.regionRefused) {
+    status.clearError(state.regionRefused);
+    state.regionRefused = null;
+  }
   const p = r.palette;
   const hexes = p.colors.map((c) => c.hex);
   state.view = { key: item.key, palette: p, settings };
@@ -293,6 +332,8 @@ async function present(r, item, settings, t0, seq) {
   const manual = !state.sortNames.has(p.sort);
   showSwatches(p, item.name, seq);
   composite.mark(r, hexes, `${item.name} with its palette strip: ${hexes.join(', ')}`);
+  region.show(p, r.height, isRect(settings.region) ? 'hand' : settings.region, item.key);
+  state.controls.showRegion(p, settings.region);
   state.controls.setManual(manual);
   $('reset-order').disabled = !manual;
   state.downloads.enable();
@@ -346,10 +387,9 @@ async function download(format, button) {
     const item = state.item;
     let blob;
     if (format.image) {
-      // Encoded where the composite is: in the worker, or from the canvas here.
-      blob = drawnInWorker
-        ? await withStill(item, () => engine.call('png', { key: item.key, type: format.mime }))
-        : await composite.png(format.mime);
+      // The composite of the region, encoded in the worker (or here, from its pixels, without OffscreenCanvas).
+      const file = await withStill(item, () => engine.call('png', { key: item.key, type: format.mime }));
+      blob = file instanceof Blob ? file : await composite.encode(file, format.mime);
     } else {
       const text = await withStill(item, () =>
         engine.call('export', { key: item.key, format: format.name, options: { name: baseName(item.name) } }),
@@ -389,8 +429,10 @@ async function refreshExtras() {
   if (!item) return;
   if (scatterPanel.open) {
     scatter.resize();
-    if (scatterKey !== item.key) {
-      scatterKey = item.key;
+    // The image's colors, counted as its palette was (the region among it).
+    const key = JSON.stringify([item.key, state.view && state.view.palette.region]);
+    if (scatterKey !== key) {
+      scatterKey = key;
       try {
         const colors = await withStill(item, () => engine.call('colors', { key: item.key }));
         if (state.item === item) scatter.setData(colors);

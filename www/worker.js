@@ -12,6 +12,9 @@
 // OffscreenCanvas whose placeholder is the page's canvas#composite; the
 // composite is drawn into it here and never travels. Without one (browsers
 // lacking OffscreenCanvas), a view's answer carries the RGBA for the page to put.
+// On screen the composite has the whole frame (the page shows the counted
+// region over it); the PNG download has only the region, the core's default
+// ('png': drawn here into a canvas of its own, or sent as RGBA without one).
 //
 // 'open' reads the File it is given here. Views (open / extract / reorder) are
 // handled in order. A view that a newer one follows is not drawn (it answers
@@ -40,6 +43,9 @@ let pumping = false;
 let currentId = 0;
 
 const VIEWS = new Set(['open', 'extract', 'reorder']);
+
+/** The composite on screen: the whole still (the page marks the region over it). */
+const ON_SCREEN = { fullFrame: true };
 
 self.onmessage = (event) => {
   queue.push(event.data);
@@ -229,12 +235,12 @@ function paint(palette, t0) {
   const strip = drawn.still === s;
   let transfer = [];
   if (canvas) {
-    const d = s.draw(canvas, { strip });
+    const d = s.draw(canvas, { strip, ...ON_SCREEN });
     Object.assign(out, { width: d.width, height: d.height, stripOnly: d.stripOnly, top: d.stripOnly ? s.height : 0 });
   } else {
-    const { width, height } = s.compositeSize();
+    const { width, height } = s.compositeSize(ON_SCREEN);
     const stripOnly = strip && drawn.width === width && drawn.height === height;
-    const rgba = s.render(stripOnly ? { strip: true } : {});
+    const rgba = s.render(stripOnly ? { strip: true, ...ON_SCREEN } : ON_SCREEN);
     Object.assign(out, { width, height, stripOnly, top: stripOnly ? s.height : 0, rgba: rgba.buffer });
     transfer = [rgba.buffer];
   }
@@ -246,12 +252,34 @@ function paint(palette, t0) {
   return [out, transfer];
 }
 
-/** The composite as a PNG file, encoded here from the canvas (only with a canvas). */
+/**
+ * The composite of the current palette's region as a file of type `type`:
+ * from the canvas on screen when the region is the whole image (it is then
+ * the same picture), else drawn into a canvas of its own; without
+ * OffscreenCanvas, as `{width, height, rgba}` for the page to encode.
+ */
 async function png({ key, type }) {
   const s = still(key);
-  if (!canvas) throw Object.assign(new Error('there is no canvas in the worker'), { name: 'invalid-input' });
-  if (dirty || drawn.still !== s) paint(s.palette(), performance.now());
-  return [await canvas.convertToBlob({ type })];
+  const { region } = s.palette();
+  const whole = region.x === 0 && region.y === 0 && region.width === s.width && region.height === s.height;
+  if (canvas && whole) {
+    if (dirty || drawn.still !== s) paint(s.palette(), performance.now());
+    return [await canvas.convertToBlob({ type })];
+  }
+  if (typeof OffscreenCanvas === 'function') {
+    const file = new OffscreenCanvas(1, 1);
+    try {
+      s.draw(file, {});
+      return [await file.convertToBlob({ type })];
+    } finally {
+      // Its pixels go now, not when it is collected.
+      file.width = 0;
+      file.height = 0;
+    }
+  }
+  const { width, height } = s.compositeSize({});
+  const rgba = s.render({});
+  return [{ width, height, rgba: rgba.buffer }, [rgba.buffer]];
 }
 
 function colors({ key }) {

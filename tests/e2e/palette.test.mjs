@@ -65,7 +65,8 @@ async function recordBlobTypes(page) {
 
 test('a photo chosen with the file picker shows the same palette as the CLI', { skip }, async () => {
   await withPortrait(async (page, shown) => {
-    assert.deepEqual(shown, cliHexes(PORTRAIT, ['-n', '10', '-m', 'kmeans']));
+    // The page's defaults are the engine's, and so the CLI's.
+    assert.deepEqual(shown, cliHexes(PORTRAIT, []));
     assert.deepEqual(await stripColors(page), shown, 'the strip shows the swatches in order');
     const size = await page.$eval('#composite', (c) => [c.width, c.height]);
     const cli = cliPalette(image(PORTRAIT), ['-n', '10']);
@@ -258,9 +259,10 @@ test('the download buttons are those of the engine: its formats, their labels, f
 });
 
 test('"New palette" is for k-means only: disabled, saying why, for the other methods; it changes the seed', { skip }, async () => {
-  const { methods } = await engineDefaults(env.browser, env.server);
-  await withPortrait(async (page, first) => {
-    assert.equal(await page.isEnabled('#new-palette'), true, 'k-means, the default');
+  const { methods, method: byDefault } = await engineDefaults(env.browser, env.server);
+  await withPortrait(async (page) => {
+    const seededByDefault = methods.find((x) => x.name === byDefault).seeded;
+    assert.equal(await page.isEnabled('#new-palette'), seededByDefault, `${byDefault}, the default`);
     for (const m of methods.filter((x) => !x.seeded)) {
       await page.selectOption('#method', m.name);
       await waitForPalette(page, PORTRAIT);
@@ -270,7 +272,7 @@ test('"New palette" is for k-means only: disabled, saying why, for the other met
     assert.deepEqual(methods.filter((x) => x.seeded).map((x) => x.name), ['kmeans']);
     await page.selectOption('#method', 'kmeans');
     const again = await waitForPalette(page, PORTRAIT);
-    assert.deepEqual(again, first, 'the same seed, the same palette');
+    assert.deepEqual(again, cliHexes(PORTRAIT, ['-m', 'kmeans']), 'the default seed, the same palette as the CLI');
     assert.equal(await page.isEnabled('#new-palette'), true, 'enabled again for k-means');
 
     const seeds = [await page.getAttribute('#seed-hint', 'data-seed')];
@@ -287,7 +289,7 @@ test('"New palette" is for k-means only: disabled, saying why, for the other met
     assert.equal(await page.getAttribute('#seed-hint', 'title'), `Seed ${seed}`);
     const json = JSON.parse((await download(page, 'json')).bytes.toString('utf8'));
     assert.equal(String(json.seed), seed);
-    assert.deepEqual(await hexes(page), cliHexes(PORTRAIT, ['-n', '10', '--seed', seed]));
+    assert.deepEqual(await hexes(page), cliHexes(PORTRAIT, ['-n', '10', '-m', 'kmeans', '--seed', seed]));
   });
 });
 
@@ -304,12 +306,25 @@ test('clicking a swatch copies its hex and says so', { skip }, async () => {
 });
 
 test('the scatter and the compare views draw, and a compared method can be chosen', { skip }, async () => {
+  const { methods: engineMethods } = await engineDefaults(env.browser, env.server);
   await withPortrait(async (page) => {
     await page.click('#scatter-panel summary');
     await page.click('#compare-panel summary');
     await page.waitForSelector('#compare button[data-method="single"]', { timeout: 30_000 });
     const methods = await page.$$eval('#compare button[data-method]', (els) => els.map((e) => e.dataset.method));
-    assert.deepEqual(methods, ['kmeans', 'ward', 'complete', 'average', 'single']);
+    assert.deepEqual(methods, engineMethods.map((m) => m.name));
+    // Each method explained in the engine's own words, under its name.
+    const explained = await page.$$eval('#compare button[data-method]', (els) =>
+      els.map((e) => [...e.children].slice(0, 2).map((c) => [c.className, c.textContent])),
+    );
+    assert.deepEqual(
+      explained,
+      engineMethods.map((m) => [
+        ['compare-name', m.name],
+        ['compare-hint', m.hint],
+      ]),
+    );
+    assert.ok(engineMethods.every((m) => m.hint.length > 10), 'every method has a hint');
     const strip = await page.$$eval('#compare button[data-method="ward"] .compare-strip span', (els) => els.length);
     assert.equal(strip, 10);
     // The scatter has drawn something other than its background.

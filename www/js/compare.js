@@ -11,10 +11,14 @@ export function createCompare(list, onPick) {
     if (button) onPick(button.dataset.method);
   });
 
-  /** `results`: [{method, colors, ms}]; `hints`: the engine's method list; `chosen`: the method in use. */
-  function show(results, hints, chosen) {
+  /**
+   * `results`: [{method, colors, ms}]; `methods`: the engine's method list
+   * (defaults().methods), whose hints say in plain words what each does;
+   * `chosen`: the method in use.
+   */
+  function show(results, methods, chosen) {
     list.replaceChildren(
-      ...results.map(({ method, colors, ms }) => {
+      ...results.map(({ method, colors, ms }, i) => {
         const li = document.createElement('li');
         const button = document.createElement('button');
         button.type = 'button';
@@ -26,8 +30,9 @@ export function createCompare(list, onPick) {
         name.textContent = method;
         const hint = document.createElement('span');
         hint.className = 'compare-hint';
-        const h = hints.find((x) => x.name === method);
-        hint.textContent = `${h ? h.hint : ''} · ${Math.round(ms)} ms`;
+        hint.id = `compare-hint-${i}`;
+        const m = methods.find((x) => x.name === method);
+        hint.textContent = m ? m.hint : '';
         const strip = document.createElement('span');
         strip.className = 'compare-strip';
         strip.setAttribute('aria-hidden', 'true');
@@ -36,8 +41,12 @@ export function createCompare(list, onPick) {
           cell.style.backgroundColor = c.hex;
           strip.append(cell);
         }
+        const time = document.createElement('span');
+        time.className = 'compare-time';
+        time.textContent = `${Math.round(ms)} ms`;
         button.setAttribute('aria-label', `Use ${method}: ${colors.map((c) => c.hex).join(', ')}`);
-        button.append(name, strip, hint);
+        button.setAttribute('aria-describedby', hint.id);
+        button.append(name, hint, strip, time);
         li.append(button);
         return li;
       }),

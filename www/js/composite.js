@@ -1,5 +1,7 @@
 // The composite (the still with its strip) on canvas#composite, at the
-// image's full resolution; CSS scales it down to fit.
+// image's full resolution; CSS scales it down to fit. On screen it is the
+// whole frame (www/js/region.js shows the counted region over it); the PNG
+// download is the composite of the region, made in the worker.
 //
 // Where the browser can (OffscreenCanvas), the worker draws it: each worker
 // is given a canvas element of its own, whose control is transferred to it,
@@ -77,17 +79,31 @@ export function createComposite(initial) {
 
   /** Marks what is shown: the palette's hexes (data-hexes, for tests and benchmarks) and its description. */
   function mark(r, hexes, label) {
-    shown.classList.toggle('is-small', r.width < 400);
+    // On the element that holds the canvas and the region's layer, which are sized together.
+    shown.parentElement.classList.toggle('is-small', r.width < 400);
     shown.dataset.hexes = hexes.join(',');
     shown.setAttribute('aria-label', label);
   }
 
-  /** The composite as a PNG file at full resolution, when the page draws. */
-  function png(type) {
-    return new Promise((resolve, reject) =>
-      shown.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the image could not be encoded as PNG'))), type),
-    );
+  /**
+   * A file of type `type` from RGBA pixels `{width, height, rgba}` (what the
+   * worker sends for a download when it has no OffscreenCanvas), encoded
+   * through a canvas of its own that is let go afterwards.
+   */
+  async function encode({ width, height, rgba }, type) {
+    const canvas = document.createElement('canvas');
+    canvas.width = width;
+    canvas.height = height;
+    try {
+      canvas.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba), width), 0, 0);
+      return await new Promise((resolve, reject) =>
+        canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the image could not be encoded as PNG'))), type),
+      );
+    } finally {
+      canvas.width = 0;
+      canvas.height = 0;
+    }
   }
 
-  return { surface, put, settle, mark, png };
+  return { surface, put, settle, mark, encode };
 }

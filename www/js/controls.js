@@ -1,6 +1,9 @@
 // The palette settings: built from the engine's defaults() (the page never
 // repeats them), read as one settings object whose keys are the engine's
 // option keys, and reported on every change.
+//
+// The region is `"auto"` (the checkbox checked), `"full"` (unchecked), or a
+// rectangle chosen by hand on the still (unchecked, with "Reset region").
 
 const MANUAL = 'manual';
 
@@ -9,7 +12,7 @@ const SEED_HINT = 'Starts the clustering from a fresh random seed.';
 /**
  * @param {object} d  the engine's defaults()
  * @param {object} o
- * @param {(what: string) => void} o.onChange  called with 'colors', 'method', 'sort', 'space' or 'seed'
+ * @param {(what: string) => void} o.onChange  called with 'colors', 'method', 'sort', 'space', 'seed' or 'region'
  * @param {() => Promise<number|string>} o.newSeed  a fresh seed from the engine
  */
 export function createControls(d, { onChange, newSeed }) {
@@ -21,9 +24,12 @@ export function createControls(d, { onChange, newSeed }) {
   const space = $('space');
   const seedButton = $('new-palette');
   const seedHint = $('seed-hint');
+  const regionAuto = $('region-auto');
+  const regionFound = $('region-found');
+  const regionReset = $('region-reset');
 
   // Every option of the engine (defaults().options: its keys are the only ones it takes);
-  // the controls set colors, method, sort, space and seed, the others keep their defaults.
+  // the controls set colors, method, sort, space, seed and region, the others keep their defaults.
   const state = { ...d.options };
 
   for (const input of [count, range]) {
@@ -117,7 +123,34 @@ export function createControls(d, { onChange, newSeed }) {
     onChange('seed');
   });
 
+  regionAuto.checked = state.region === 'auto';
+  regionAuto.addEventListener('change', () => {
+    setRegion(regionAuto.checked ? 'auto' : 'full');
+    onChange('region');
+  });
+  regionReset.addEventListener('click', () => {
+    setRegion('auto');
+    // The button goes away: the focus moves to the checkbox beside it, not to the page's start.
+    regionAuto.focus();
+    onChange('region');
+  });
+
   $('controls').addEventListener('submit', (event) => event.preventDefault());
+
+  /** Sets the region: `"auto"`, `"full"` or `{x, y, width, height}` (chosen by hand); no onChange. */
+  function setRegion(region) {
+    state.region = region;
+    const byHand = isRect(region);
+    regionAuto.checked = region === 'auto';
+    regionReset.hidden = !byHand;
+    // What the bars found are is known once the palette is; the other two are said at once.
+    if (region !== 'auto') regionFound.textContent = describeRegion(null, region);
+  }
+
+  /** Says what palette `p` counted (its region, in a sentence) under the checkbox. */
+  function showRegion(p, region) {
+    regionFound.textContent = describeRegion(p, region);
+  }
 
   /** Shows "manual" in the order control while the user's own order is in use. */
   function setManual(on) {
@@ -140,7 +173,36 @@ export function createControls(d, { onChange, newSeed }) {
     settings: () => ({ ...state }),
     setManual,
     setMethod,
+    setRegion,
+    showRegion,
   };
+}
+
+/** Whether a region setting is a rectangle chosen by hand (not `"auto"` or `"full"`). */
+export function isRect(region) {
+  return typeof region === 'object' && region !== null;
+}
+
+/**
+ * What palette `p` counted, for the region setting it was made with:
+ * "Found bars: 45 px above and below.", "No bars found.", "Your region: …"
+ * (`p` is needed for `"auto"` only).
+ */
+export function describeRegion(p, region) {
+  if (isRect(region)) return `Your region: ${region.width}×${region.height} at ${region.x},${region.y}.`;
+  if (region !== 'auto') return 'Every pixel counts, bars and borders too.';
+  const r = p.region;
+  const [above, below, left, right] = [r.y, p.height - r.y - r.height, r.x, p.width - r.x - r.width];
+  if (above + below + left + right === 0) return 'No bars found.';
+  if (left + right === 0 && above === below) return `Found bars: ${above} px above and below.`;
+  if (above + below === 0 && left === right) return `Found bars: ${left} px left and right.`;
+  const sides = [
+    [above, 'above'],
+    [below, 'below'],
+    [left, 'on the left'],
+    [right, 'on the right'],
+  ].filter(([n]) => n > 0);
+  return `Found borders: ${sides.map(([n, side]) => `${n} px ${side}`).join(', ')}.`;
 }
 
 function fill(select, list, chosen) {

@@ -16,7 +16,9 @@ export function createStatus({ alert, alertText, alertClose, busyRegion, spinner
     alert.classList.add('is-shown');
   }
 
-  function clearError() {
+  /** Clears the alert (with `only`: if it still says `only`). */
+  function clearError(only) {
+    if (only !== undefined && alertText.textContent !== only) return;
     alertText.textContent = '';
     alertClose.hidden = true;
     alert.classList.remove('is-shown');
