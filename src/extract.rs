@@ -46,7 +46,8 @@ fn swatches_of(colors: &WeightedColors, options: &Options) -> Vec<Swatch> {
     }
     let points: Vec<Point> = colors.colors.iter().map(|&c| options.space.point(c)).collect();
     let weights = &colors.weights;
-    if options.method == Method::Telling {
+    // (With no more points than k, every method gives the points themselves.)
+    if options.method == Method::Telling && points.len() > k {
         // Its swatches are its centers, kept apart (the means of their pixels would drift together).
         let (labels, centers) = cluster::telling::telling(&points, weights, k, options.seed, options.space);
         let mut share = vec![0.0; centers.len()];

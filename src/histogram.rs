@@ -202,11 +202,13 @@ pub struct Scatter {
     pub weight: Vec<f32>,
 }
 
-/// The grid's cells (at most 32,768, exact means) of the pixels `options` counts.
+/// The grid's cells (at most 32,768, exact means) of the pixels `options`
+/// counts (those of its region).
 pub fn scatter(image: &Image, options: &crate::options::Options) -> Result<Scatter> {
     let stride = options.sampling.stride(image.width(), image.height());
+    let region = options.region.resolve(image)?;
     // want = 0: always the grid's cells, never the exact-colors pass.
-    let wc = weighted_colors(image, stride, options.alpha_threshold, 0)?;
+    let wc = weighted_colors_in(image, region, stride, options.alpha_threshold, 0)?;
     let mut out = Scatter {
         rgb: Vec::with_capacity(wc.len() * 3),
         oklab: Vec::with_capacity(wc.len() * 3),
@@ -226,6 +228,16 @@ mod tests {
 
     fn rgb(pixels: &[[u8; 3]]) -> Image {
         Image::from_rgb(pixels.len() as u32, 1, pixels.iter().flatten().copied().collect()).unwrap()
+    }
+
+    #[test]
+    fn the_scatter_counts_the_region_only() {
+        let img =
+            Image::from_rgb(4, 2, [[0u8, 0, 0]; 4].into_iter().chain([[200, 10, 10]; 4]).flatten().collect()).unwrap();
+        let rect = crate::region::Rect { x: 0, y: 1, width: 4, height: 1 };
+        let options = crate::options::Options { region: crate::region::Region::Rect(rect), ..Default::default() };
+        let s = scatter(&img, &options).unwrap();
+        assert_eq!((s.weight.clone(), s.rgb.clone()), (vec![4.0], vec![200, 10, 10]));
     }
 
     #[test]

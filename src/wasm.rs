@@ -18,6 +18,7 @@ use crate::histogram::scatter;
 use crate::image::Image;
 use crate::options::Options;
 use crate::palette::Palette;
+use crate::region::Region;
 use crate::render::{for_each_band, output_size, RenderOptions, BAND_BYTES};
 use crate::{Catalogue, Named};
 
@@ -311,7 +312,12 @@ impl Still {
     /// The image's weighted colors (grid cells of exact means) for a 3-D scatter:
     /// `{rgb: Uint8Array, oklab: Float32Array, weight: Float32Array}`, three values an entry for the first two.
     pub fn colors(&self) -> JsResult<JsValue> {
-        let options = self.current.as_ref().map(|(p, _)| p.options.clone()).unwrap_or_default();
+        // The palette's pixels: those of its region.
+        let options = self
+            .current
+            .as_ref()
+            .map(|(p, _)| Options { region: Region::Rect(p.region), ..p.options.clone() })
+            .unwrap_or_default();
         let points = scatter(&self.image, &options).map_err(js_error)?;
         let o = Object::new();
         // Setting data properties on a fresh plain object cannot fail.

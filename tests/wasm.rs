@@ -116,7 +116,7 @@ fn defaults_list_every_choice() {
     let d = defaults();
     assert_eq!(num(&d, "colors"), 10.0);
     assert_eq!(num(&d, "maxColors"), 64.0);
-    assert_eq!(text(&d, "method"), "kmeans");
+    assert_eq!(text(&d, "method"), "telling");
     assert_eq!(text(&d, "sort"), "smooth");
     assert_eq!(text(&d, "space"), "oklab");
     assert_eq!(text(&d, "sample"), "all");

@@ -15,7 +15,9 @@
 //!    most the accents may cost. Centers k-means already gave to an accent
 //!    (vivid: chroma at least [`ACCENT_CHROMA`]; small: at most
 //!    [`MAX_ACCENT_SHARE`] of the pixels; at least [`ACCENT_DISTANCE`] from
-//!    every other center) are marked as accents, so that they are kept.
+//!    every other center) are marked as accents, so that they are kept, and
+//!    moved onto the most salient group of their pixels (√pixels × chroma;
+//!    groups as in step 3): a center between two spots is neither's color.
 //! 2. **Apart**: the centers settle (below) so that no two are closer than
 //!    [`MIN_PAIR`].
 //! 3. **Accents**: the colors farther than [`ACCENT_DISTANCE`] from every
@@ -43,11 +45,12 @@
 //! the centers (not the means of their pixels, which would drift back
 //! together), and each one's share is the pixels that belong to it.
 //!
-//! "Closer" is the smaller of two distances: ΔE_ok, and ΔE_ok with Oklab's L
-//! replaced by its toe-corrected lightness L_r (Ottosson 2021, which follows
-//! CIELAB's L* in the shadows). Oklab spreads near-blacks apart that no one
-//! can tell apart on a screen (#000000 and #020403 are ΔE_ok 9 apart but
-//! 3 in L_r), and a palette of four of them tells nothing.
+//! Two colors are too close when they are within [`MIN_PAIR`] in ΔE_ok, or
+//! within [`MIN_SEEN`] in ΔE_ok with Oklab's L replaced by its toe-corrected
+//! lightness L_r (Ottosson 2021, which follows CIELAB's L* in the shadows).
+//! Oklab spreads apart near-blacks that no one can tell apart on a screen
+//! (#000000 and #020403 are ΔE_ok 9 apart but 3 in L_r), and a palette of
+//! four of them tells nothing.
 //!
 //! The rules (apart, accents, coverage) are judged in Oklab whatever the
 //! clustering space; k-means and the Lloyd steps run in the chosen space.
@@ -59,6 +62,9 @@ use crate::space::Space;
 /// No two swatches closer than this Oklab distance: ΔE_ok 5 (clearly two
 /// colors side by side), with a margin for the rounding to 8-bit sRGB.
 pub const MIN_PAIR: f64 = 0.052;
+/// Nor closer than this with the toe-corrected lightness L_r: near-blacks
+/// that no one tells apart on a screen.
+pub const MIN_SEEN: f64 = 0.035;
 /// An accent is at least this far (Oklab) from every color of the covering palette.
 pub const ACCENT_DISTANCE: f64 = 0.07;
 /// The radius (Oklab) of an accent group, and of the pixels an accent swatch keeps.
@@ -72,7 +78,7 @@ pub const MIN_ACCENT_SHARE: f64 = 0.0003;
 /// Accents may raise the mean ΔE_ok of step 1 by at most this fraction.
 pub const COVERAGE_BUDGET: f64 = 0.08;
 /// Accents tried at most (the most salient first).
-pub const MAX_TRIALS: usize = 12;
+pub const MAX_TRIALS: usize = 6;
 /// Lloyd steps of each settling.
 pub const SETTLE_STEPS: usize = 4;
 /// Passes of pushing pairs apart after each Lloyd step.
@@ -93,11 +99,13 @@ fn dist(a: &Point, b: &Point) -> f64 {
     dist2(a, b).sqrt()
 }
 
-/// How close two Oklab colors look: the smaller of ΔE_ok and ΔE_ok with L_r for L.
-pub fn apart(a: &Point, b: &Point) -> f64 {
+/// How much farther apart two Oklab colors must be to look distinct: the
+/// larger of the shortfalls from [`MIN_PAIR`] in ΔE_ok and from [`MIN_SEEN`]
+/// with L_r for L (zero or less when they are distinct).
+pub fn shortfall(a: &Point, b: &Point) -> f64 {
     let plain = dist(a, b);
     let seen = dist(&[toe(a[0]), a[1], a[2]], &[toe(b[0]), b[1], b[2]]);
-    plain.min(seen)
+    (MIN_PAIR - plain).max(MIN_SEEN - seen)
 }
 
 /// A center of the palette being built: where it is in the clustering space
@@ -107,6 +115,14 @@ struct Center {
     at: Point,
     lab: Point,
     accent: bool,
+}
+
+/// A group of points: its leader (Oklab) and its weighted sums.
+struct Group {
+    leader: Point,
+    at: [f64; 3],
+    lab: [f64; 3],
+    weight: f64,
 }
 
 /// The points, their Oklab positions and weights.
@@ -130,25 +146,40 @@ impl Cells<'_> {
     /// The center each point belongs to: the nearest in the clustering space,
     /// except that an accent keeps only points within [`ACCENT_RADIUS`] of it.
     fn assign(&self, centers: &[Center]) -> Vec<u32> {
-        let nearest = |p: &Point, plain: bool| {
-            (0..centers.len())
-                .filter(|&j| !plain || !centers[j].accent)
-                .min_by(|&a, &b| dist2(p, &centers[a].at).total_cmp(&dist2(p, &centers[b].at)))
-        };
+        let any_accent = centers.iter().any(|c| c.accent);
         self.points
             .iter()
             .zip(&self.lab)
             .map(|(p, lab)| {
-                let j = nearest(p, false).expect("a center");
-                let keep = !centers[j].accent || dist(lab, &centers[j].lab) <= ACCENT_RADIUS;
-                (if keep { j } else { nearest(p, true).unwrap_or(j) }) as u32
+                // The nearest center, and the nearest that is not an accent.
+                let (mut best, mut best_d, mut plain, mut plain_d) = (0, f64::INFINITY, usize::MAX, f64::INFINITY);
+                for (j, c) in centers.iter().enumerate() {
+                    let d = dist2(p, &c.at);
+                    if d < best_d {
+                        (best, best_d) = (j, d);
+                    }
+                    if !c.accent && d < plain_d {
+                        (plain, plain_d) = (j, d);
+                    }
+                }
+                let keep = !any_accent || !centers[best].accent || dist(lab, &centers[best].lab) <= ACCENT_RADIUS;
+                (if keep || plain == usize::MAX { best } else { plain }) as u32
             })
             .collect()
     }
 
     /// Each point's Oklab distance to its nearest center.
     fn distances(&self, centers: &[Center]) -> Vec<f64> {
-        self.lab.iter().map(|p| centers.iter().map(|c| dist(p, &c.lab)).fold(f64::INFINITY, f64::min)).collect()
+        self.lab
+            .iter()
+            .map(|p| {
+                let mut best = f64::INFINITY;
+                for c in centers {
+                    best = best.min(dist2(p, &c.lab));
+                }
+                best.sqrt()
+            })
+            .collect()
     }
 
     /// The mean Oklab distance from the pixels to their nearest center.
@@ -181,15 +212,14 @@ impl Cells<'_> {
             for i in 0..centers.len() {
                 for j in i + 1..centers.len() {
                     let (a, b) = (centers[i].lab, centers[j].lab);
-                    let gap = apart(&a, &b);
-                    if gap >= MIN_PAIR {
+                    let short = shortfall(&a, &b);
+                    if short <= 0.0 {
                         continue;
                     }
                     let d = dist(&a, &b);
                     let u = if d > 1e-9 { [0, 1, 2].map(|c| (a[c] - b[c]) / d) } else { [1.0, 0.0, 0.0] };
-                    // The gap is at most the plain distance: moving apart by the shortfall (and a
-                    // little more, for the toe) closes it over the passes.
-                    let need = (MIN_PAIR - gap) * 1.05;
+                    // Moving apart by the shortfall (and a little more, for the toe) closes it over the passes.
+                    let need = short * 1.05;
                     let (wi, wj) = (weights[i].max(1e-12), weights[j].max(1e-12));
                     let (mi, mj) = (need * wj / (wi + wj), need * wi / (wi + wj));
                     centers[i] = self.at_lab([0, 1, 2].map(|c| a[c] + u[c] * mi), centers[i].accent);
@@ -203,20 +233,33 @@ impl Cells<'_> {
         }
     }
 
+    /// Drops the centers no point belongs to (pushed where there are no pixels).
+    fn drop_empty(&self, centers: &mut Vec<Center>) {
+        let mut used = vec![false; centers.len()];
+        for l in self.assign(centers) {
+            used[l as usize] = true;
+        }
+        let mut i = 0;
+        centers.retain(|_| {
+            i += 1;
+            used[i - 1]
+        });
+    }
+
     /// Merges the closest pair while two centers are closer than [`MIN_PAIR`].
     fn merge_close(&self, centers: &mut Vec<Center>) {
         while centers.len() > 1 {
-            let mut best = (f64::INFINITY, 0, 0);
+            let mut best = (0.0, 0, 0);
             for i in 0..centers.len() {
                 for j in i + 1..centers.len() {
-                    let d = apart(&centers[i].lab, &centers[j].lab);
-                    if d < best.0 {
+                    let d = shortfall(&centers[i].lab, &centers[j].lab);
+                    if d > best.0 {
                         best = (d, i, j);
                     }
                 }
             }
             let (d, i, j) = best;
-            if d >= MIN_PAIR {
+            if d <= 0.0 {
                 return;
             }
             let labels = self.assign(centers);
@@ -241,13 +284,10 @@ impl Cells<'_> {
     fn fill(&self, centers: &mut Vec<Center>, k: usize) {
         while centers.len() < k {
             let d = self.distances(centers);
-            let room: Vec<f64> = self
-                .lab
-                .iter()
-                .map(|p| centers.iter().map(|c| apart(p, &c.lab)).fold(f64::INFINITY, f64::min))
-                .collect();
+            let roomy: Vec<bool> =
+                self.lab.iter().map(|p| centers.iter().all(|c| shortfall(p, &c.lab) <= 0.0)).collect();
             let gain = |i: usize| self.weights[i] * d[i] * d[i];
-            let roomy = (0..d.len()).filter(|&i| room[i] >= MIN_PAIR).max_by(|&a, &b| gain(a).total_cmp(&gain(b)));
+            let roomy = (0..d.len()).filter(|&i| roomy[i]).max_by(|&a, &b| gain(a).total_cmp(&gain(b)));
             let pick = roomy.or_else(|| (0..d.len()).filter(|&i| d[i] > 0.0).max_by(|&a, &b| d[a].total_cmp(&d[b])));
             let Some(i) = pick else { return };
             centers.push(self.center(self.points[i], false));
@@ -277,24 +317,26 @@ impl Cells<'_> {
             .collect();
         found.sort_by(|a, b| b.0.total_cmp(&a.0));
         for &(_, j) in found.iter().take(k / 3) {
-            centers[j].accent = true;
+            // On its most salient group: a center between two spots is neither's color.
+            let members: Vec<usize> = (0..labels.len()).filter(|&i| labels[i] as usize == j).collect();
+            let salience = |g: &Group| {
+                let (a, b) = (g.lab[1] / g.weight, g.lab[2] / g.weight);
+                g.weight.sqrt() * (a * a + b * b).sqrt()
+            };
+            let vivid = self.groups(&members).into_iter().max_by(|a, b| salience(a).total_cmp(&salience(b)));
+            if let Some(g) = vivid {
+                centers[j] = Center { at: g.at.map(|s| s / g.weight), lab: g.lab.map(|s| s / g.weight), accent: true };
+            }
         }
     }
 
-    /// The accent groups among the points far from every center, most salient first.
-    fn accents(&self, centers: &[Center]) -> Vec<Center> {
-        let d = self.distances(centers);
-        let mut far: Vec<usize> = (0..d.len()).filter(|&i| d[i] >= ACCENT_DISTANCE).collect();
-        far.sort_by(|&a, &b| self.weights[b].total_cmp(&self.weights[a]).then(a.cmp(&b)));
-        // Leader clustering: each point joins the first group whose leader is within the radius.
-        struct Group {
-            leader: Point,
-            at: [f64; 3],
-            lab: [f64; 3],
-            weight: f64,
-        }
+    /// Leader clustering of the points `among`, most pixels first: each joins
+    /// the first group whose leader is within [`ACCENT_RADIUS`].
+    fn groups(&self, among: &[usize]) -> Vec<Group> {
+        let mut order = among.to_vec();
+        order.sort_by(|&a, &b| self.weights[b].total_cmp(&self.weights[a]).then(a.cmp(&b)));
         let mut groups: Vec<Group> = Vec::new();
-        for &i in &far {
+        for &i in &order {
             let (p, lab, w) = (self.points[i], self.lab[i], self.weights[i]);
             let g = match groups.iter().position(|g| dist(&g.leader, &lab) <= ACCENT_RADIUS) {
                 Some(g) => g,
@@ -310,6 +352,14 @@ impl Cells<'_> {
             }
             g.weight += w;
         }
+        groups
+    }
+
+    /// The accent groups among the points far from every center, most salient first.
+    fn accents(&self, centers: &[Center]) -> Vec<Center> {
+        let d = self.distances(centers);
+        let far: Vec<usize> = (0..d.len()).filter(|&i| d[i] >= ACCENT_DISTANCE).collect();
+        let groups = self.groups(&far);
         let mut found: Vec<(f64, Center)> = groups
             .into_iter()
             .filter_map(|g| {
@@ -407,6 +457,7 @@ pub fn telling(points: &[Point], weights: &[f64], k: usize, seed: u64, space: Sp
     cells.settle(&mut centers);
     cells.take_accents(&mut centers, k, budget);
     for _ in 0..ROUNDS {
+        cells.drop_empty(&mut centers);
         cells.merge_close(&mut centers);
         if centers.len() == k {
             break;
@@ -414,8 +465,17 @@ pub fn telling(points: &[Point], weights: &[f64], k: usize, seed: u64, space: Sp
         cells.fill(&mut centers, k);
         cells.settle(&mut centers);
     }
+    cells.drop_empty(&mut centers);
     cells.merge_close(&mut centers);
-    cells.fill(&mut centers, k);
+    // Up to k (a point that is a center is its own; an accent may keep none).
+    for _ in 0..k {
+        cells.fill(&mut centers, k);
+        let before = centers.len();
+        cells.drop_empty(&mut centers);
+        if centers.len() == before {
+            break;
+        }
+    }
     // Dense labels: a center that kept no point is dropped.
     let labels = cells.assign(&centers);
     let mut dense = vec![u32::MAX; centers.len()];
@@ -443,9 +503,11 @@ mod tests {
         // #000000 and #020403 look alike: far apart in Oklab, close in L_r.
         let black = Space::Oklab.point([0.0, 0.0, 0.0]);
         let near = Space::Oklab.point([2.0, 4.0, 3.0]);
-        assert!(dist(&black, &near) > 0.08 && apart(&black, &near) < 0.04);
-        // Mid-tones: the two measures agree within a few percent.
-        let (a, b) = (Space::Oklab.point([120.0, 90.0, 60.0]), Space::Oklab.point([140.0, 100.0, 60.0]));
-        assert!((apart(&a, &b) / dist(&a, &b) - 1.0).abs() < 0.1);
+        assert!(dist(&black, &near) > 0.08 && shortfall(&black, &near) > 0.0);
+        // Mid-tones: ΔE_ok decides.
+        let (a, b) = (Space::Oklab.point([120.0, 90.0, 60.0]), Space::Oklab.point([128.0, 94.0, 60.0]));
+        assert!(dist(&a, &b) < MIN_PAIR && (shortfall(&a, &b) - (MIN_PAIR - dist(&a, &b))).abs() < 1e-12);
+        let c = Space::Oklab.point([150.0, 110.0, 60.0]);
+        assert!(shortfall(&a, &c) < 0.0);
     }
 }

@@ -258,7 +258,7 @@ test('the download buttons are those of the engine: its formats, their labels, f
   }, undefined, recordBlobTypes);
 });
 
-test('"New palette" is for k-means only: disabled, saying why, for the other methods; it changes the seed', { skip }, async () => {
+test('"New palette" is for the seeded methods only (telling and k-means): disabled, saying why, for the others; it changes the seed', { skip }, async () => {
   const { methods, method: byDefault } = await engineDefaults(env.browser, env.server);
   await withPortrait(async (page) => {
     const seededByDefault = methods.find((x) => x.name === byDefault).seeded;
@@ -267,9 +267,9 @@ test('"New palette" is for k-means only: disabled, saying why, for the other met
       await page.selectOption('#method', m.name);
       await waitForPalette(page, PORTRAIT);
       assert.equal(await page.isDisabled('#new-palette'), true, `${m.name}: disabled`);
-      assert.match(await page.textContent('#seed-hint'), new RegExp(`kmeans only: ${m.name} uses no randomness`));
+      assert.match(await page.textContent('#seed-hint'), new RegExp(`telling and kmeans only: ${m.name} uses no randomness`));
     }
-    assert.deepEqual(methods.filter((x) => x.seeded).map((x) => x.name), ['kmeans']);
+    assert.deepEqual(methods.filter((x) => x.seeded).map((x) => x.name), ['telling', 'kmeans']);
     await page.selectOption('#method', 'kmeans');
     const again = await waitForPalette(page, PORTRAIT);
     assert.deepEqual(again, cliHexes(PORTRAIT, ['-m', 'kmeans']), 'the default seed, the same palette as the CLI');

@@ -87,7 +87,9 @@ export function createControls(d, { onChange, newSeed }) {
   }
 
   /** The seed button and its hint: only a seeded method can use a new seed. */
-  const seededNames = d.methods.filter((x) => x.seeded).map((x) => label(x.name)).join(', ');
+  const seededNames = new Intl.ListFormat('en', { type: 'conjunction' }).format(
+    d.methods.filter((x) => x.seeded).map((x) => label(x.name)),
+  );
   function showSeed() {
     const m = d.methods.find((x) => x.name === state.method);
     const seeded = !m || m.seeded;
