@@ -167,7 +167,8 @@ fn quality_section(args: &Args, images: &[(String, u32, u32, Vec<u8>)]) {
             cells.push(format!("{:.2} / {:.1} / {:.1}", q.mean, q.p99, q.min_pair.min(99.0)));
         }
         for (i, mean) in means.iter().enumerate() {
-            if let Some(k) = kmeans_mean {
+            // (An image k-means covers exactly has no ratio.)
+            if let Some(k) = kmeans_mean.filter(|&k| k > 0.0) {
                 ratios[i].push(mean / k);
             }
         }
