@@ -39,6 +39,22 @@ impl Oklab {
         let (dl, da, db) = (self.l - other.l, self.a - other.a, self.b - other.b);
         (dl * dl + da * da + db * db).sqrt() * 100.0
     }
+
+    /// ΔE_ok with L replaced by the toe-corrected L_r ([`toe`]): how far
+    /// apart two colors look near black, where Oklab spreads them.
+    pub fn delta_e_seen(self, other: Oklab) -> f64 {
+        Oklab { l: toe(self.l), ..self }.delta_e(Oklab { l: toe(other.l), ..other })
+    }
+}
+
+/// Ottosson's toe (2021): Oklab's L to L_r, a lightness that follows
+/// CIELAB's L* near black (0 → 0, 1 → 1).
+pub fn toe(l: f64) -> f64 {
+    const K1: f64 = 0.206;
+    const K2: f64 = 0.03;
+    const K3: f64 = (1.0 + K1) / (1.0 + K2);
+    let x = K3 * l - K1;
+    0.5 * (x + (x * x + 4.0 * K2 * K3 * l).sqrt())
 }
 
 /// sRGB component (0..=1) to linear light.

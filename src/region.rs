@@ -5,12 +5,16 @@
 //! the top and bottom, columns for the sides) that are each flat and of one
 //! color (the outermost line's), ended by a clear edge to the picture. A line
 //! is flat when at least [`FLAT_SHARE`] of its sampled pixels are within
-//! [`FLAT_TOLERANCE`] of the border's color on every channel, and its mean is
-//! within [`DRIFT`] of that color (a bar does not fade; a dark sky does). The
-//! edge is clear when, within [`SOFT_EDGE`] lines after the border, a line has
-//! at least [`EDGE_SHARE`] of its pixels farther than [`EDGE_DISTANCE`] from
-//! the border's color. A border may take at most a third of its side, and is
-//! at least [`MIN_BORDER`] lines. An image all of one flat color has no
+//! [`FLAT_TOLERANCE`] of the border's color on every channel and within
+//! [`FLAT_DELTA_E`] of it to the eye (ΔE_ok with the toe-corrected lightness
+//! L_r, which does not spread near-blacks apart: a bar's noise is small, a
+//! dark room's texture is not), and its mean is within [`DRIFT`] of that
+//! color (a bar does not fade; a dark sky does). The edge is clear when,
+//! within [`SOFT_EDGE`] lines after the border, a line has at least
+//! [`EDGE_SHARE`] of its pixels farther than [`EDGE_DISTANCE`] on a channel
+//! or [`EDGE_DELTA_E`] (with L_r) from the border's color. A border may take
+//! at most a third of its side, and is at least [`MIN_BORDER`] lines. An
+//! image all of one flat color has no
 //! border (no edge), and an image smaller than [`MIN_SIDE`] either way has
 //! none. Lines are sampled every [`SAMPLE_STEP`]-th pixel.
 
@@ -18,6 +22,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::color::{rgb8_to_oklab, srgb_to_oklab};
 use crate::error::{Error, Result};
 use crate::image::Image;
 
@@ -33,6 +38,12 @@ pub const SOFT_EDGE: u32 = 3;
 pub const EDGE_SHARE: f64 = 0.05;
 /// Per channel, what counts as clearly not the border's color.
 pub const EDGE_DISTANCE: u8 = 40;
+/// Or farther than this ΔE_ok (with L_r, [`crate::color::toe`]): a dark
+/// picture beside a dark-blue bar.
+pub const EDGE_DELTA_E: f64 = 10.0;
+/// A flat line's pixels are also within this ΔE_ok (with L_r) of the
+/// border's color: a bar is flat to the eye, a dark room has texture.
+pub const FLAT_DELTA_E: f64 = 6.0;
 /// The thinnest border taken away.
 pub const MIN_BORDER: u32 = 2;
 /// Images smaller than this (in either dimension) have no borders: in an
@@ -204,12 +215,22 @@ fn line(image: &Image, side: Side, i: u32, mut f: impl FnMut([u8; 3])) {
     }
 }
 
-/// The line's mean color and the share of its pixels within `tolerance` of `color`.
-fn measure(image: &Image, side: Side, i: u32, color: [f64; 3], tolerance: u8) -> Option<([f64; 3], f64)> {
+/// The line's mean color and the share of its pixels within `tolerance` of
+/// `color` (and, with `delta_e`, within that ΔE_ok of it too).
+fn measure(
+    image: &Image,
+    side: Side,
+    i: u32,
+    color: [f64; 3],
+    tolerance: u8,
+    delta_e: Option<f64>,
+) -> Option<([f64; 3], f64)> {
     let (mut n, mut near, mut sum) = (0u32, 0u32, [0f64; 3]);
+    let lab = srgb_to_oklab(color);
     line(image, side, i, |p| {
         n += 1;
-        if (0..3).all(|c| (p[c] as f64 - color[c]).abs() <= tolerance as f64) {
+        let close = (0..3).all(|c| (p[c] as f64 - color[c]).abs() <= tolerance as f64);
+        if close && delta_e.is_none_or(|d| rgb8_to_oklab(p).delta_e_seen(lab) <= d) {
             near += 1;
         }
         for c in 0..3 {
@@ -222,9 +243,9 @@ fn measure(image: &Image, side: Side, i: u32, color: [f64; 3], tolerance: u8) ->
 /// How many lines of `side` (of `lines` in all) are border.
 fn border(image: &Image, side: Side, lines: u32) -> u32 {
     // The border's color: the outermost line's mean, if that line is flat around it.
-    let Some((color, _)) = measure(image, side, 0, [0.0; 3], 255) else { return 0 };
+    let Some((color, _)) = measure(image, side, 0, [0.0; 3], 255, None) else { return 0 };
     let flat = |i: u32| {
-        measure(image, side, i, color, FLAT_TOLERANCE)
+        measure(image, side, i, color, FLAT_TOLERANCE, Some(FLAT_DELTA_E))
             .is_some_and(|(mean, share)| share >= FLAT_SHARE && (0..3).all(|c| (mean[c] - color[c]).abs() <= DRIFT))
     };
     let most = lines / 3;
@@ -236,8 +257,10 @@ fn border(image: &Image, side: Side, lines: u32) -> u32 {
         return 0;
     }
     // A clear edge to the picture right after (a soft edge of a few lines allowed).
-    let edge = (k..(k + 1 + SOFT_EDGE).min(lines))
-        .find(|&i| measure(image, side, i, color, EDGE_DISTANCE).is_some_and(|(_, near)| 1.0 - near >= EDGE_SHARE));
+    let edge = (k..(k + 1 + SOFT_EDGE).min(lines)).find(|&i| {
+        measure(image, side, i, color, EDGE_DISTANCE, Some(EDGE_DELTA_E))
+            .is_some_and(|(_, near)| 1.0 - near >= EDGE_SHARE)
+    });
     match edge {
         Some(i) if i == k => k,
         // The soft edge's lines belong to the border.
@@ -319,6 +342,28 @@ mod tests {
         assert_eq!(detect(&small), Rect::full(MIN_SIDE - 1, 200));
         let still = barred(MIN_SIDE, 200, [0, 0, 10, 10], [0, 0, 0], 0);
         assert_eq!(detect(&still), Rect { x: 10, y: 0, width: MIN_SIDE - 20, height: 200 });
+    }
+
+    #[test]
+    fn a_dark_blue_bar_beside_a_black_edge_is_found() {
+        // The picture's top rows are black; the bar above them is dark blue (40 levels of blue away).
+        let (w, h, t) = (240u32, 150u32, 18u32);
+        let inner = picture(w, h - t, 9);
+        let mut data = Vec::new();
+        for y in 0..h {
+            for x in 0..w {
+                let p = if y < t {
+                    [12, 18, 40]
+                } else if y < t + 6 {
+                    [0, 0, 0]
+                } else {
+                    inner[((y - t) * w + x) as usize]
+                };
+                data.extend(p);
+            }
+        }
+        let image = Image::from_rgb(w, h, data).unwrap();
+        assert_eq!(detect(&image), Rect { x: 0, y: t, width: w, height: h - t });
     }
 
     #[test]

@@ -38,7 +38,8 @@
 //!
 //! **Settling** is [`SETTLE_STEPS`] Lloyd steps, each followed by pushing
 //! apart the pairs closer than [`MIN_PAIR`] (each moves in proportion to the
-//! other's pixels; [`SEPARATION_PASSES`] passes, inside the sRGB gamut). An
+//! other's pixels; [`SEPARATION_PASSES`] passes, each channel kept within the
+//! image's own range). An
 //! accent does not move (it would climb to the nearest crowd of pixels) and
 //! keeps only the pixels within [`ACCENT_RADIUS`] of it, so its swatch is the
 //! spot's color rather than a blend with its surroundings. The swatches are
@@ -56,7 +57,7 @@
 //! clustering space; k-means and the Lloyd steps run in the chosen space.
 //! Deterministic for a seed, like k-means.
 
-use crate::color::{dist2, Point};
+use crate::color::{dist2, linear_to_oklab, oklab_to_linear, toe, Oklab, Point};
 use crate::space::Space;
 
 /// No two swatches closer than this Oklab distance: ΔE_ok 5 (clearly two
@@ -85,15 +86,6 @@ pub const SETTLE_STEPS: usize = 4;
 pub const SEPARATION_PASSES: usize = 12;
 /// Rounds of step 4 at most.
 pub const ROUNDS: usize = 4;
-
-/// Ottosson's toe: Oklab L to L_r, a lightness that follows CIELAB's L* near black.
-fn toe(l: f64) -> f64 {
-    const K1: f64 = 0.206;
-    const K2: f64 = 0.03;
-    const K3: f64 = (1.0 + K1) / (1.0 + K2);
-    let x = K3 * l - K1;
-    0.5 * (x + (x * x + 4.0 * K2 * K3 * l).sqrt())
-}
 
 fn dist(a: &Point, b: &Point) -> f64 {
     dist2(a, b).sqrt()
@@ -132,6 +124,28 @@ struct Cells<'a> {
     weights: &'a [f64],
     total: f64,
     space: Space,
+    /// The points' per-channel range (see [`channels`]).
+    low: [f64; 3],
+    high: [f64; 3],
+}
+
+/// A point's channels, in which the image's range is a box: linear RGB for
+/// Oklab (cheap to reach from it), the sRGB values themselves for `rgb`.
+fn channels(space: Space, p: Point) -> [f64; 3] {
+    match space {
+        Space::Oklab => oklab_to_linear(Oklab { l: p[0], a: p[1], b: p[2] }),
+        Space::Rgb => p,
+    }
+}
+
+fn from_channels(space: Space, c: [f64; 3]) -> Point {
+    match space {
+        Space::Oklab => {
+            let o = linear_to_oklab(c);
+            [o.l, o.a, o.b]
+        }
+        Space::Rgb => c,
+    }
 }
 
 impl Cells<'_> {
@@ -139,8 +153,13 @@ impl Cells<'_> {
         Center { at, lab: self.space.oklab(at), accent }
     }
 
+    /// The center at Oklab `lab`, kept inside the image's colors (each
+    /// channel within the range of the points': a swatch is never a color
+    /// beyond the image's, however far it was pushed).
     fn at_lab(&self, lab: Point, accent: bool) -> Center {
-        self.center(self.space.from_oklab(lab), accent)
+        let c = channels(self.space, self.space.from_oklab(lab));
+        let clamped = [0, 1, 2].map(|i| c[i].clamp(self.low[i], self.high[i]));
+        self.center(from_channels(self.space, clamped), accent)
     }
 
     /// The center each point belongs to: the nearest in the clustering space,
@@ -443,12 +462,22 @@ impl Cells<'_> {
 /// the `m` centers (the swatches' colors, in `space`); `m < k` only when the
 /// points have fewer distinct positions. Needs `points.len() >= k >= 1`.
 pub fn telling(points: &[Point], weights: &[f64], k: usize, seed: u64, space: Space) -> (Vec<u32>, Vec<Point>) {
+    let (mut low, mut high) = ([f64::INFINITY; 3], [f64::NEG_INFINITY; 3]);
+    for &p in points {
+        let c = channels(space, p);
+        for i in 0..3 {
+            low[i] = low[i].min(c[i]);
+            high[i] = high[i].max(c[i]);
+        }
+    }
     let cells = Cells {
         points,
         lab: points.iter().map(|&p| space.oklab(p)).collect(),
         weights,
         total: weights.iter().sum(),
         space,
+        low,
+        high,
     };
     let cover = super::kmeans::kmeans(points, weights, k, seed);
     let mut centers: Vec<Center> = cover.centers.iter().map(|&c| cells.center(c, false)).collect();
