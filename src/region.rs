@@ -5,10 +5,10 @@
 //! the top and bottom, columns for the sides) that are each flat and of one
 //! color (the outermost line's), ended by a clear edge to the picture. A line
 //! is flat when at least [`FLAT_SHARE`] of its sampled pixels are within
-//! [`FLAT_TOLERANCE`] of the border's color on every channel and within
-//! [`FLAT_DELTA_E`] of it to the eye (ΔE_ok with the toe-corrected lightness
-//! L_r, which does not spread near-blacks apart: a bar's noise is small, a
-//! dark room's texture is not), and its mean is within [`DRIFT`] of that
+//! [`FLAT_TOLERANCE`] of the border's color on every channel, at least
+//! [`FLAT_SEEN_SHARE`] within [`FLAT_DELTA_E`] of it to the eye (ΔE_ok with
+//! the toe-corrected lightness L_r, which does not spread near-blacks apart:
+//! a bar's noise is small, a dark room's texture is not), and its mean is within [`DRIFT`] of that
 //! color (a bar does not fade; a dark sky does). The edge is clear when,
 //! within [`SOFT_EDGE`] lines after the border, a line has at least
 //! [`EDGE_SHARE`] of its pixels farther than [`EDGE_DISTANCE`] on a channel
@@ -41,9 +41,13 @@ pub const EDGE_DISTANCE: u8 = 40;
 /// Or farther than this ΔE_ok (with L_r, [`crate::color::toe`]): a dark
 /// picture beside a dark-blue bar.
 pub const EDGE_DELTA_E: f64 = 10.0;
-/// A flat line's pixels are also within this ΔE_ok (with L_r) of the
-/// border's color: a bar is flat to the eye, a dark room has texture.
+/// And [`FLAT_SEEN_SHARE`] of a flat line's pixels are within this ΔE_ok
+/// (with L_r) of the border's color: a bar is flat to the eye, a dark room
+/// has texture.
 pub const FLAT_DELTA_E: f64 = 6.0;
+/// See [`FLAT_DELTA_E`] (lower than [`FLAT_SHARE`]: JPEG ringing beside the
+/// picture).
+pub const FLAT_SEEN_SHARE: f64 = 0.9;
 /// The thinnest border taken away.
 pub const MIN_BORDER: u32 = 2;
 /// Images smaller than this (in either dimension) have no borders: in an
@@ -245,8 +249,11 @@ fn border(image: &Image, side: Side, lines: u32) -> u32 {
     // The border's color: the outermost line's mean, if that line is flat around it.
     let Some((color, _)) = measure(image, side, 0, [0.0; 3], 255, None) else { return 0 };
     let flat = |i: u32| {
-        measure(image, side, i, color, FLAT_TOLERANCE, Some(FLAT_DELTA_E))
-            .is_some_and(|(mean, share)| share >= FLAT_SHARE && (0..3).all(|c| (mean[c] - color[c]).abs() <= DRIFT))
+        let levels = measure(image, side, i, color, FLAT_TOLERANCE, None);
+        let seen = measure(image, side, i, color, FLAT_TOLERANCE, Some(FLAT_DELTA_E));
+        levels.zip(seen).is_some_and(|((mean, share), (_, seen))| {
+            share >= FLAT_SHARE && seen >= FLAT_SEEN_SHARE && (0..3).all(|c| (mean[c] - color[c]).abs() <= DRIFT)
+        })
     };
     let most = lines / 3;
     let mut k = 0;

@@ -470,12 +470,27 @@ fn every_real_photo_decodes_and_gives_distinct_swatches() {
     for name in PHOTOS {
         let Some(image) = photo(name) else { return };
         let expected = if name == "kmeanscolors_pink_2color.gif" { 2 } else { 10 };
-        for method in [Method::KMeans, Method::Complete] {
+        for method in [Method::Telling, Method::KMeans, Method::Complete] {
             let p = extract(&image, &Options { method, ..Options::default() }).unwrap();
             assert_eq!(p.swatches.len(), expected, "{name} {method:?}");
             assert_distinct(&p);
             assert_shares_sum_to_one(&p);
         }
+    }
+}
+
+#[test]
+fn the_real_letterboxed_still_has_its_bars_found_and_no_photo_is_taken_for_bars() {
+    for name in PHOTOS {
+        let Some(image) = photo(name) else { return };
+        let found = cinepal::region::detect(&image);
+        // The car still: 45 rows of JPEG-compressed black (with ringing) above and below.
+        let want = if name == "rembg_car_letterbox.jpg" {
+            cinepal::region::Rect { x: 0, y: 45, width: 480, height: 270 }
+        } else {
+            cinepal::region::Rect::full(image.width(), image.height())
+        };
+        assert_eq!(found, want, "{name}");
     }
 }
 
