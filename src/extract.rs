@@ -47,7 +47,7 @@ fn swatches_of(colors: &WeightedColors, options: &Options) -> Vec<Swatch> {
     let points: Vec<Point> = colors.colors.iter().map(|&c| options.space.point(c)).collect();
     let weights = &colors.weights;
     // (With no more points than k, every method gives the points themselves.)
-    if options.method == Method::Telling && points.len() > k {
+    let mut labels = if options.method == Method::Telling && points.len() > k {
         // Its swatches are its centers, kept apart (the means of their pixels would drift together).
         let (labels, centers) = cluster::telling::telling(&points, weights, k, options.seed, options.space);
         let mut share = vec![0.0; centers.len()];
@@ -62,8 +62,11 @@ fn swatches_of(colors: &WeightedColors, options: &Options) -> Vec<Swatch> {
         if rgb.len() == sw.len() && (sw.len() == k || sw.len() == colors.len()) {
             return sw;
         }
-    }
-    let mut labels = cluster::cluster(&points, weights, k, options.method, options.seed, options.space);
+        // No room for k distinct centers: its clusters, made distinct and whole like the others'.
+        labels
+    } else {
+        cluster::cluster(&points, weights, k, options.method, options.seed, options.space)
+    };
     make_distinct(&points, weights, &mut labels, k, options.space);
     let count = *labels.iter().max().expect("points") as usize + 1;
     cluster::cluster_means(&points, weights, &labels, count)
