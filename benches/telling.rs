@@ -155,25 +155,32 @@ fn quality_section(args: &Args, images: &[(String, u32, u32, Vec<u8>)]) {
     println!("|---|{}", "---|".repeat(names.len()));
     let mut ratios: Vec<Vec<f64>> = vec![Vec::new(); args.methods.len()];
     let mut minpairs: Vec<Vec<f64>> = vec![Vec::new(); args.methods.len()];
+    let mut seen_ratios: Vec<Vec<f64>> = vec![Vec::new(); args.methods.len()];
     for (name, w, h, data) in images {
         let img = rgb(*w, *h, data.clone());
         let mut cells = Vec::new();
         let mut kmeans_mean = None;
         let mut means = Vec::new();
+        let mut seen = Vec::new();
         for &m in &args.methods {
             let p = extract(&img, &options(args.colors, m)).expect("extract");
             let region = p.region;
             let q = measure_in(&img, region, &hexes(&p));
             means.push(q.mean);
+            seen.push(seen_mean(&img, region, &hexes(&p)));
             if m == Method::KMeans {
                 kmeans_mean = Some(q.mean);
             }
             cells.push(format!("{:.2} / {:.1} / {:.1}", q.mean, q.p99, q.min_pair.min(99.0)));
         }
+        let kmeans_seen = args.methods.iter().position(|&m| m == Method::KMeans).map(|i| seen[i]);
         for (i, mean) in means.iter().enumerate() {
             // (An image k-means covers exactly has no ratio.)
             if let Some(k) = kmeans_mean.filter(|&k| k > 0.0) {
                 ratios[i].push(mean / k);
+            }
+            if let Some(k) = kmeans_seen.filter(|&k| k > 0.0) {
+                seen_ratios[i].push(seen[i] / k);
             }
         }
         for (i, c) in cells.iter().enumerate() {
@@ -181,21 +188,45 @@ fn quality_section(args: &Args, images: &[(String, u32, u32, Vec<u8>)]) {
         }
         println!("| {name} | {} |", cells.join(" | "));
     }
-    println!("\nMedian (max) of mean ÷ kmeans' mean, and median (min) of the min pair:\n");
-    println!("| method | mean ÷ kmeans | min pair ΔE_ok |\n|---|---|---|");
+    println!("\nMedian (max) of mean ÷ kmeans' mean (ΔE_ok, and by eye: with L_r for L), and median (min) of the min pair:\n");
+    println!("| method | mean ÷ kmeans | by eye ÷ kmeans | min pair ΔE_ok |\n|---|---|---|---|");
     for (i, m) in args.methods.iter().enumerate() {
         let max = ratios[i].iter().cloned().fold(0.0, f64::max);
+        let seen_max = seen_ratios[i].iter().cloned().fold(0.0, f64::max);
         let min = minpairs[i].iter().cloned().fold(f64::INFINITY, f64::min);
         println!(
-            "| {} | {:.3} ({:.3}) | {:.1} ({:.1}) |",
+            "| {} | {:.3} ({:.3}) | {:.3} ({:.3}) | {:.1} ({:.1}) |",
             m.name(),
             median(ratios[i].clone()),
             max,
+            median(seen_ratios[i].clone()),
+            seen_max,
             median(minpairs[i].clone()),
             min
         );
     }
     println!();
+}
+
+/// The mean distance by eye (ΔE_ok with the toe-corrected lightness L_r)
+/// from the pixels of `r` to their nearest color of `palette`.
+fn seen_mean(img: &Image, r: Rect, palette: &[[u8; 3]]) -> f64 {
+    let mut counts = std::collections::HashMap::<[u8; 3], u64>::new();
+    for y in r.y..r.y + r.height {
+        for x in r.x..r.x + r.width {
+            let [cr, cg, cb, _] = img.rgba_at(x, y);
+            *counts.entry([cr, cg, cb]).or_default() += 1;
+        }
+    }
+    let swatches: Vec<Oklab> = palette.iter().map(|&c| rgb8_to_oklab(c)).collect();
+    let (mut sum, mut n) = (0.0, 0.0);
+    for (c, k) in counts {
+        let p = rgb8_to_oklab(c);
+        let d = swatches.iter().map(|s| p.delta_e_seen(*s)).fold(f64::INFINITY, f64::min);
+        sum += d * k as f64;
+        n += k as f64;
+    }
+    sum / n
 }
 
 /// The quality of `palette` on the pixels of `region`.
@@ -282,8 +313,10 @@ fn accents_section(args: &Args, images: &[(String, u32, u32, Vec<u8>)]) {
         }
     }
     let names: Vec<&str> = args.methods.iter().map(|m| m.name()).collect();
-    println!("| spot size | {} |", names.join(" | "));
-    println!("|---|{}", "---|".repeat(names.len()));
+    println!("| spot size | {} | within budget |", names.join(" | "));
+    println!("|---|{}---|", "---|".repeat(names.len()));
+    let mut ceiling = (0usize,);
+    let mut ceiling_row = 0usize;
     let mut totals = vec![(0, 0, Vec::new()); args.methods.len()];
     for &share in &SPOT_SIZES {
         let mut row = vec![(0, 0); args.methods.len()];
@@ -310,12 +343,61 @@ fn accents_section(args: &Args, images: &[(String, u32, u32, Vec<u8>)]) {
                 totals[i].2.push(q.mean / q0.mean);
             }
         }
+        // The most spots any palette of this size keeps within the budget:
+        // for j spots, the photo's own k-means palette of n − j colors plus
+        // the best j spot colors, against k-means' n colors on the painted photo.
+        for (k, (_, w, h, data)) in photos.iter().enumerate() {
+            let (painted, spots) = spotted(*w, *h, data, share, 7 + k as u64);
+            let img = rgb(*w, *h, painted);
+            let full = Rect::full(*w, *h);
+            let reference = extract(&img, &options(args.colors, Method::KMeans)).expect("extract");
+            let reference = measure_in(&img, full, &hexes(&reference)).mean;
+            let mut most = 0;
+            for j in 1..=spots.len().min(args.colors - 1) {
+                let base =
+                    extract(&rgb(*w, *h, data.clone()), &options(args.colors - j, Method::KMeans)).expect("extract");
+                let best = subsets(spots.len(), j)
+                    .into_iter()
+                    .map(|set| {
+                        let mut palette = hexes(&base);
+                        palette.extend(set.iter().map(|&i| spots[i]));
+                        measure_in(&img, full, &palette).mean
+                    })
+                    .fold(f64::INFINITY, f64::min);
+                if best <= reference * (1.0 + BUDGET) {
+                    most = j;
+                }
+            }
+            ceiling.0 += most;
+            ceiling_row += most;
+        }
         let cells: Vec<String> = row.iter().map(|(k, n)| format!("{k} / {n}")).collect();
-        println!("| {:.1} % | {} |", share * 100.0, cells.join(" | "));
+        println!("| {:.1} % | {} | {ceiling_row} / {} |", share * 100.0, cells.join(" | "), photos.len() * 3);
+        ceiling_row = 0;
     }
     let cells: Vec<String> = totals.iter().map(|(k, n, _)| format!("**{k} / {n}**")).collect();
-    println!("| all | {} |", cells.join(" | "));
-    println!("\n{} photos of at least 0.1 MP, 3 spots each per size.\n", photos.len());
+    println!("| all | {} | **{} / {}** |", cells.join(" | "), ceiling.0, photos.len() * 3 * SPOT_SIZES.len());
+    println!(
+        "\n{} photos of at least 0.1 MP, 3 spots each per size. Within budget: the most spots a palette of {} colors",
+        photos.len(),
+        args.colors
+    );
+    println!(
+        "can keep while its mean ΔE_ok stays within {:.0} % of k-means' on the painted photo (the photo's own",
+        BUDGET * 100.0
+    );
+    println!("k-means palette of n − j colors plus the best j spot colors, for j = 1, 2, 3).\n");
+}
+
+/// The coverage budget of `telling` (its mean ΔE_ok over k-means').
+const BUDGET: f64 = cinepal::cluster::telling::COVERAGE_BUDGET;
+
+/// The subsets of `0..n` with `j` members.
+fn subsets(n: usize, j: usize) -> Vec<Vec<usize>> {
+    (0u32..1 << n)
+        .filter(|m| m.count_ones() as usize == j)
+        .map(|m| (0..n).filter(|i| m >> i & 1 == 1).collect())
+        .collect()
 }
 
 // ---------------------------------------------------------------- letterbox
