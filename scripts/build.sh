@@ -3,7 +3,8 @@
 # only, so it works from any sub-path, e.g. GitHub Pages):
 #   1. the wasm32 target and wasm-bindgen-cli at the version in Cargo.lock
 #      (installed when missing, so this works on a fresh machine);
-#   2. the core as WebAssembly (release), bound with wasm-bindgen into www/pkg/;
+#   2. the core as WebAssembly (release), bound with wasm-bindgen into www/pkg/
+#      (without color management) and www/pkg-color/ (with it);
 #   3. dist/ = index.html + www/ (scripts, styles, pkg/), the same relative
 #      layout as the repository, so index.html also works from the repository
 #      root once www/pkg/ is built.
@@ -37,15 +38,24 @@ if [ "${1:-}" = "--tools-only" ]; then
     exit 0
 fi
 
-echo "== wasm (release)"
+# Two modules of the same core: www/pkg/ without color management (what the
+# page loads first: small), and www/pkg-color/ with it (moxcms), which the
+# worker loads for a file whose colors need it (an ICC profile, a PNG's gAMA…).
+bind() {
+    rm -rf "$1"
+    # Without the name and producers sections: 8% smaller; panic messages still name the source line.
+    wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$1" "$wasm"
+    local raw gz
+    raw=$(wc -c <"$1/cinepal_bg.wasm")
+    gz=$(gzip -9 -c "$1/cinepal_bg.wasm" | wc -c)
+    echo "wasm $1: $raw bytes, $gz bytes gzipped (gzip -9)"
+}
+echo "== wasm (release), without color management"
+cargo build --release --lib --target wasm32-unknown-unknown --no-default-features
+bind www/pkg
+echo "== wasm (release), with color management"
 cargo build --release --lib --target wasm32-unknown-unknown
-rm -rf www/pkg
-# Without the name and producers sections: 8% smaller; panic messages still name the source line.
-wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir www/pkg "$wasm"
-
-raw=$(wc -c <www/pkg/cinepal_bg.wasm)
-gz=$(gzip -9 -c www/pkg/cinepal_bg.wasm | wc -c)
-echo "wasm: $raw bytes, $gz bytes gzipped (gzip -9)"
+bind www/pkg-color
 
 echo "== dist/"
 if [ ! -f index.html ]; then

@@ -15,6 +15,8 @@ echo "== rustfmt and clippy"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
 cargo fmt --check
 cargo clippy --all-targets -- -D warnings
+# The page's first module is built without color management.
+cargo clippy --lib --no-default-features -- -D warnings
 
 echo "== engine tests (unit, property, integration, CLI, doctests)"
 cargo test --release
@@ -28,6 +30,7 @@ scripts/build.sh --tools-only # the wasm32 target, wasm-bindgen-cli and its test
 
 echo "== wasm lints"
 cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings
+cargo clippy --target wasm32-unknown-unknown --lib --no-default-features -- -D warnings
 wasm_tests=()
 for f in tests/wasm*.rs; do
     if [ -e "$f" ]; then wasm_tests+=(--test "$(basename "$f" .rs)"); fi

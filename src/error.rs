@@ -12,6 +12,9 @@ pub enum Error {
     /// The bytes are not an image that can be read: unknown format, corrupt or
     /// truncated data.
     Decode(String),
+    /// An image in a format cinepal does not decode itself (AVIF, HEIC, JPEG
+    /// XL, TIFF…): the page hands such a file to the browser's decoder.
+    Unsupported(String),
     /// The image is larger than the decoding limits allow.
     Limits(String),
     /// The image was read but holds nothing to extract (for example, no
@@ -22,12 +25,13 @@ pub enum Error {
 }
 
 impl Error {
-    /// A short, stable name for the kind of error (`decode`, `limits`,
+    /// A short, stable name for the kind of error (`decode`, `unsupported`, `limits`,
     /// `invalid-input`, `invalid-option`), for front ends that map kinds to
     /// exit codes or error classes.
     pub fn kind(&self) -> &'static str {
         match self {
             Error::Decode(_) => "decode",
+            Error::Unsupported(_) => "unsupported",
             Error::Limits(_) => "limits",
             Error::InvalidInput(_) => "invalid-input",
             Error::InvalidOption(_) => "invalid-option",
@@ -37,7 +41,11 @@ impl Error {
     /// The message without the kind.
     pub fn message(&self) -> &str {
         match self {
-            Error::Decode(m) | Error::Limits(m) | Error::InvalidInput(m) | Error::InvalidOption(m) => m,
+            Error::Decode(m)
+            | Error::Unsupported(m)
+            | Error::Limits(m)
+            | Error::InvalidInput(m)
+            | Error::InvalidOption(m) => m,
         }
     }
 }

@@ -26,6 +26,7 @@ pub fn extract(image: &Image, options: &Options) -> Result<Palette> {
         options: options.clone(),
         swatches: order.iter().map(|&i| swatches[i]).collect(),
         order,
+        warnings: image.notes().to_vec(),
     })
 }
 

@@ -29,6 +29,12 @@ pub struct Image {
     height: u32,
     layout: Layout,
     data: Vec<u8>,
+    /// What the decoder could not honour (a broken color profile, say): the
+    /// palette's `warnings`.
+    notes: Vec<String>,
+    /// Its colors need color management this build does not have (see
+    /// `decode::profile::to_srgb`).
+    needs_color: bool,
 }
 
 impl Image {
@@ -46,7 +52,7 @@ impl Image {
                 "the image is empty ({width}x{height}); it needs at least one pixel"
             )));
         }
-        Ok(Image { width, height, layout, data })
+        Ok(Image { width, height, layout, data, notes: Vec::new(), needs_color: false })
     }
 
     /// An RGBA image from straight-alpha bytes.
@@ -82,6 +88,35 @@ impl Image {
     /// The raw bytes, row-major, top row first.
     pub fn data(&self) -> &[u8] {
         &self.data
+    }
+
+    /// The raw bytes, to change in place (the color conversion of decoding).
+    #[cfg_attr(not(feature = "color"), allow(dead_code))]
+    pub(crate) fn data_mut(&mut self) -> &mut [u8] {
+        &mut self.data
+    }
+
+    /// What decoding could not honour, in plain words (empty for most files).
+    pub fn notes(&self) -> &[String] {
+        &self.notes
+    }
+
+    /// Whether the file's color information (a profile, gAMA…) was left
+    /// unapplied because this build has no color management (the page's
+    /// first WebAssembly module; the worker then decodes the file with the
+    /// module that has it). Always false with the `color` feature.
+    pub fn needs_color(&self) -> bool {
+        self.needs_color
+    }
+
+    #[cfg_attr(feature = "color", allow(dead_code))]
+    pub(crate) fn mark_needs_color(&mut self) {
+        self.needs_color = true;
+    }
+
+    /// Adds a note (see [`Image::notes`]).
+    pub fn add_note(&mut self, note: impl Into<String>) {
+        self.notes.push(note.into());
     }
 
     /// Pixel `(x, y)` as RGBA (alpha 255 for RGB images).

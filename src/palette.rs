@@ -35,6 +35,9 @@ pub struct Palette {
     pub swatches: Vec<Swatch>,
     /// The clustering's index (its `none` order) of each displayed swatch.
     pub order: Vec<usize>,
+    /// What decoding could not honour (a color profile it could not read or
+    /// apply, say), in plain words; empty for most images.
+    pub warnings: Vec<String>,
 }
 
 impl Palette {
@@ -122,6 +125,9 @@ pub struct PaletteRecord {
     pub alpha_threshold: u8,
     /// The swatches, in `sort` order.
     pub colors: Vec<Swatch>,
+    /// What decoding could not honour (always present; empty for most images).
+    #[serde(default)]
+    pub warnings: Vec<String>,
 }
 
 impl From<Palette> for PaletteRecord {
@@ -142,6 +148,7 @@ impl From<Palette> for PaletteRecord {
             seed: o.seed,
             alpha_threshold: o.alpha_threshold,
             colors: p.swatches,
+            warnings: p.warnings,
         }
     }
 }
@@ -171,6 +178,7 @@ impl TryFrom<PaletteRecord> for Palette {
             options,
             order: (0..r.colors.len()).collect(),
             swatches: r.colors,
+            warnings: r.warnings,
         })
     }
 }

@@ -182,6 +182,47 @@ impl Still {
         Still::decode(bytes, &from_js(options, "options")?)
     }
 
+    /// A still from pixels the browser decoded (`rgba`: straight-alpha RGBA,
+    /// `width × height` of them, as `ImageData.data` holds them), for a file
+    /// in a format the engine does not read itself (`format`, such as
+    /// "AVIF"). Its palette's `warnings` say so.
+    #[wasm_bindgen(js_name = fromPixels)]
+    pub fn from_pixels(width: u32, height: u32, rgba: &JsValue, format: &str, options: &JsValue) -> JsResult<Still> {
+        report_panics();
+        let options: Options = from_js(options, "options")?;
+        let limits = options.limits();
+        if width as u64 * height as u64 > limits.max_pixels {
+            return Err(js_error(Error::Limits(format!(
+                "the image is {width}x{height} ({:.1} megapixels); the limit is {:.1} megapixels",
+                width as f64 * height as f64 / 1e6,
+                limits.max_pixels as f64 / 1e6
+            ))));
+        }
+        let array = if let Some(a) = rgba.dyn_ref::<Uint8ClampedArray>() {
+            Uint8Array::new_with_byte_offset_and_length(&a.buffer(), a.byte_offset(), a.length())
+        } else if let Some(a) = rgba.dyn_ref::<Uint8Array>() {
+            a.clone()
+        } else {
+            return Err(js_error(Error::InvalidInput("the pixels must be a Uint8ClampedArray or Uint8Array".into())));
+        };
+        let t0 = performance_now();
+        let mut image = Image::from_rgba(width, height, array.to_vec()).map_err(js_error)?;
+        let format: String = format.chars().filter(|c| c.is_ascii_alphanumeric() || *c == ' ').take(16).collect();
+        image.add_note(format!(
+            "decoded by your browser (cinepal does not read {format} files itself): the colors are the ones this \
+             browser shows, and may differ slightly in another"
+        ));
+        Ok(Still { image, decode_ms: performance_now() - t0, current: None, chosen: crate::Sort::None })
+    }
+
+    /// Whether the file's colors need color management this module does not
+    /// have (`www/pkg/` is built without it, `www/pkg-color/` with it): the
+    /// page then decodes the file again with the other module.
+    #[wasm_bindgen(getter, js_name = needsColor)]
+    pub fn needs_color(&self) -> bool {
+        self.image.needs_color()
+    }
+
     /// Width in pixels, after EXIF orientation.
     #[wasm_bindgen(getter)]
     pub fn width(&self) -> u32 {

@@ -96,6 +96,8 @@ fn peak_allocation<T>(f: impl FnOnce() -> T) -> (T, usize) {
 enum Expect {
     /// `Error::Decode` (CLI exit 4).
     Decode,
+    /// `Error::Unsupported`: a format cinepal does not decode, named (CLI exit 4).
+    Unsupported,
     /// `Error::Limits` (CLI exit 5).
     Limits,
     /// `Error::Limits` or `Error::Decode`: a size refused either by cinepal's
@@ -113,7 +115,10 @@ const EXPECTED: &[(&str, Expect, &str)] = &[
     ("text.jpg", Expect::Decode, "plain text named like a JPEG"),
     ("random.bin", Expect::Decode, "4 KiB of random bytes"),
     ("pdf_renamed.jpg", Expect::Decode, "a PDF header: not a supported format"),
-    ("tiff_header.png", Expect::Decode, "a TIFF signature: recognised but not supported"),
+    ("tiff_header.png", Expect::Unsupported, "a TIFF signature: recognised but not supported"),
+    ("avif_header.avif", Expect::Unsupported, "an AVIF file's ftyp box: named, and left to the browser in the page"),
+    ("heic_header.heic", Expect::Unsupported, "a HEIC file's ftyp box: named, and left to the browser in the page"),
+    ("jxl_codestream.jxl", Expect::Unsupported, "a JPEG XL codestream signature: named, and left to the browser"),
     ("png_signature_only.png", Expect::Decode, "the 8-byte PNG signature and nothing else"),
     ("png_cut_16.png", Expect::Decode, "truncated inside IHDR"),
     ("png_cut_33.png", Expect::Decode, "truncated right after IHDR, no image data"),
@@ -245,6 +250,7 @@ fn bad_files_give_errors_not_panics_quickly_and_in_little_memory() {
                 !p.swatches.is_empty() && (total - 1.0).abs() < 1e-9
             }
             (Err(Error::Decode(_)), Expect::Decode | Expect::LimitsOrDecode) => true,
+            (Err(Error::Unsupported(m)), Expect::Unsupported) => m.contains("not supported"),
             (Err(Error::Limits(_)), Expect::Limits | Expect::LimitsOrDecode) => true,
             (Err(Error::InvalidInput(_)), Expect::NothingToExtract) => true,
             _ => false,
@@ -347,7 +353,7 @@ fn the_cli_exits_with_the_matching_code_and_one_line() {
         let code = out.status.code();
         let stderr = String::from_utf8_lossy(&out.stderr);
         let codes: &[i32] = match expectation(&path) {
-            Expect::Decode => &[4],
+            Expect::Decode | Expect::Unsupported => &[4],
             Expect::Limits => &[5],
             Expect::LimitsOrDecode => &[4, 5],
             Expect::NothingToExtract => &[6],
@@ -453,6 +459,9 @@ fn bad_file_contents() -> Vec<(String, Vec<u8>)> {
             .to_vec(),
     );
     add("tiff_header.png", b"II*\x00\x08\x00\x00\x00\x00\x00".to_vec());
+    add("avif_header.avif", b"\x00\x00\x00\x1cftypavif\x00\x00\x00\x00avifmif1miaf".to_vec());
+    add("heic_header.heic", b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic".to_vec());
+    add("jxl_codestream.jxl", b"\xff\x0a\xfa\x7f\x01\x90\x08\x06\x01\x00\x48\x00".to_vec());
 
     add("png_signature_only.png", PNG_SIGNATURE.to_vec());
     add("png_cut_16.png", png[..16].to_vec());

@@ -374,6 +374,30 @@ fn output_png_is_the_still_with_its_strip() {
     }
     assert_eq!(png.get_pixel(0, y).0, [255; 4], "left margin");
     assert_eq!(png.get_pixel(w / 2, h + at(11, w, n) - 1).0, [255; 4], "bottom margin");
+    // Tagged sRGB (decoding converted the still's colors to sRGB).
+    let reader = png::Decoder::new(std::io::BufReader::new(std::fs::File::open(&out).unwrap())).read_info().unwrap();
+    assert!(reader.info().srgb.is_some(), "no sRGB chunk");
+}
+
+#[test]
+fn a_broken_color_profile_is_a_warning_not_a_failure() {
+    let dir = scratch("profile");
+    let (w, h) = (64u32, 48u32);
+    let still = image::load_from_memory(&noisy_quadrants_png(w, h)).unwrap().to_rgb8();
+    let mut bytes = Vec::new();
+    let mut e = image::codecs::png::PngEncoder::new(&mut bytes);
+    image::ImageEncoder::set_icc_profile(
+        &mut e,
+        b"not an ICC profile at all, but long enough to look like one".repeat(4),
+    )
+    .unwrap();
+    image::ImageEncoder::write_image(e, still.as_raw(), w, h, image::ExtendedColorType::Rgb8).unwrap();
+    let input = write(&dir, "broken.png", &bytes);
+    let r = run(&[&input, "--format", "json"]);
+    assert_eq!(r.code, 0, "{r:?}");
+    assert!(r.stderr.starts_with(&format!("cinepal: {input:?}: warning: the embedded color profile")), "{r:?}");
+    assert_eq!(r.stderr.lines().count(), 1, "{r:?}");
+    assert!(r.stdout.contains("\"warnings\":[\"the embedded color profile"), "{}", r.stdout);
 }
 
 /// Runs of equal color along row `y`, white left out: (rgba, start, length).

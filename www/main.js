@@ -353,12 +353,22 @@ async function present(r, item, settings, t0, seq) {
     drawMs: (r.putMs || 0) + performance.now() - t1,
   });
   scatter.setPalette(p.colors);
+  showColorNote(p.warnings || []);
+}
+
+/** What decoding could not honour (a color profile it could not read, say), under the result line. */
+function showColorNote(warnings) {
+  const note = $('color-note');
+  const sentences = warnings.map((w) => `${w.charAt(0).toUpperCase()}${w.slice(1)}.`);
+  note.textContent = sentences.join(' ');
+  note.hidden = sentences.length === 0;
 }
 
 function describeFailure(e, name) {
   const file = `“${name}”`;
   switch (e.name) {
     case 'decode':
+    case 'unsupported':
       return `${file} could not be read as an image: ${e.message}.`;
     case 'limits':
       return `${file} is too large to open here: ${e.message}.`;

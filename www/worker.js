@@ -25,8 +25,21 @@
 // the error carries it (`payload`), for the page to show what is held.
 
 import init, { defaults, newSeed, Still } from './pkg/cinepal.js';
+import { tagSrgb } from './js/srgb-png.js';
 
 const ready = init();
+
+// The same core with color management (moxcms), loaded the first time a file's
+// colors need it (an ICC profile, a PNG's gAMA…): the module above leaves it
+// out, which keeps the page's first load small (scripts/build.sh builds both).
+let colorModule = null;
+function withColor() {
+  colorModule ??= import('./pkg-color/cinepal.js').then(async (m) => {
+    await m.default();
+    return m;
+  });
+  return colorModule;
+}
 
 /** The image worked on: {key, still}, or null. */
 let current = null;
@@ -183,7 +196,19 @@ function still(key) {
 async function open({ key, file, settings }) {
   const t0 = performance.now();
   const bytes = new Uint8Array(await file.arrayBuffer());
-  const fresh = new Still(bytes, { maxPixels: settings.maxPixels });
+  let fresh;
+  try {
+    fresh = new Still(bytes, { maxPixels: settings.maxPixels });
+  } catch (e) {
+    if (e.name !== 'unsupported') throw e;
+    fresh = await decodedByBrowser(bytes, file.type, settings, e);
+  }
+  if (fresh.needsColor) {
+    // Decoded again by the module that applies the file's colors, as the CLI does.
+    fresh.free();
+    const color = await withColor();
+    fresh = new color.Still(bytes, { maxPixels: settings.maxPixels });
+  }
   let palette;
   try {
     palette = fresh.extract(settings);
@@ -200,6 +225,41 @@ async function open({ key, file, settings }) {
   const out = view(palette, t0);
   out[0].decodeMs = fresh.decodeMs;
   return out;
+}
+
+/**
+ * A file the engine does not read (AVIF; HEIC or JPEG XL where the browser
+ * shows them) decoded by the browser, color-managed to sRGB as it shows it;
+ * `refusal` (the engine's error) stands when the browser cannot read it either.
+ */
+async function decodedByBrowser(bytes, type, settings, refusal) {
+  if (typeof createImageBitmap !== 'function' || typeof OffscreenCanvas !== 'function') throw refusal;
+  const format = /^(.+?) images are not supported/.exec(refusal.message)?.[1] || 'these';
+  let bitmap;
+  try {
+    bitmap = await createImageBitmap(new Blob([bytes], { type }), {
+      premultiplyAlpha: 'none',
+      colorSpaceConversion: 'default',
+    });
+  } catch {
+    const e = new Error(`${refusal.message}; this browser cannot read the file either`);
+    e.name = 'unsupported';
+    throw e;
+  }
+  try {
+    const { width, height } = bitmap;
+    if (width * height > settings.maxPixels) {
+      // Refused before its pixels are copied out (the engine's own words for the limit).
+      return Still.fromPixels(width, height, new Uint8Array(0), format, { maxPixels: settings.maxPixels });
+    }
+    const canvas = new OffscreenCanvas(width, height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true, colorSpace: 'srgb' });
+    ctx.drawImage(bitmap, 0, 0);
+    const { data } = ctx.getImageData(0, 0, width, height);
+    return Still.fromPixels(width, height, data, format, { maxPixels: settings.maxPixels });
+  } finally {
+    bitmap.close();
+  }
 }
 
 function extract({ key, settings }) {
@@ -264,13 +324,13 @@ async function png({ key, type }) {
   const whole = region.x === 0 && region.y === 0 && region.width === s.width && region.height === s.height;
   if (canvas && whole) {
     if (dirty || drawn.still !== s) paint(s.palette(), performance.now());
-    return [await canvas.convertToBlob({ type })];
+    return [await tagSrgb(await canvas.convertToBlob({ type }))];
   }
   if (typeof OffscreenCanvas === 'function') {
     const file = new OffscreenCanvas(1, 1);
     try {
       s.draw(file, {});
-      return [await file.convertToBlob({ type })];
+      return [await tagSrgb(await file.convertToBlob({ type }))];
     } finally {
       // Its pixels go now, not when it is collected.
       file.width = 0;

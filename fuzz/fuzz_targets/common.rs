@@ -244,6 +244,7 @@ pub fn options(data: &[u8]) {
         options: Options::default(),
         swatches: shown.iter().map(|&i| swatches[i]).collect(),
         order: shown,
+        warnings: Vec::new(),
     };
     assert!(same_swatches(&base.unsorted(), &swatches));
     let mut sorts = Sort::named().to_vec();

@@ -152,7 +152,7 @@ impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
         let code = match e {
             Error::InvalidOption(_) => 2,
-            Error::Decode(_) => 4,
+            Error::Decode(_) | Error::Unsupported(_) => 4,
             Error::Limits(_) => 5,
             _ => 6,
         };
@@ -328,6 +328,10 @@ fn stdin_file() -> Option<std::fs::File> {
 /// One image: its palette, its composite written where asked, and what to print.
 fn process(job: &Job, index: usize, input: &str) -> Outcome {
     let image = decode_input(input, &job.limits)?;
+    for note in image.notes() {
+        // Also in the JSON's `warnings`.
+        eprintln!("cinepal: {input:?}: warning: {note}");
+    }
     let decoded = Instant::now();
     let palette = cinepal::extract(&image, &job.options)?;
     let seconds = decoded.elapsed().as_secs_f64();
@@ -377,11 +381,17 @@ fn write_png(path: &Path, img: &Image) -> Result<(), Failure> {
     out.flush().map_err(|e| cannot_write(path, &e))
 }
 
+/// The composite as an RGBA PNG tagged sRGB (its pixels are sRGB: decoding converted them).
 fn encode_png(out: &mut impl Write, img: &Image) -> Result<(), String> {
-    use image::ImageEncoder;
-    image::codecs::png::PngEncoder::new(out)
-        .write_image(img.data(), img.width(), img.height(), image::ExtendedColorType::Rgba8)
-        .map_err(|e| e.to_string())
+    let mut encoder = png::Encoder::new(out, img.width(), img.height());
+    encoder.set_color(png::ColorType::Rgba);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Balanced);
+    encoder.set_filter(png::Filter::Adaptive);
+    encoder.set_source_srgb(png::SrgbRenderingIntent::Perceptual);
+    let mut writer = encoder.write_header().map_err(|e| e.to_string())?;
+    writer.write_image_data(img.data()).map_err(|e| e.to_string())?;
+    writer.finish().map_err(|e| e.to_string())
 }
 
 /// Writes to stdout; a closed pipe (`| head`) ends the output quietly.

@@ -2,6 +2,7 @@
 
 use image::DynamicImage;
 
+use super::profile::{to_srgb, ColorInfo};
 use super::{check_size, to_image, Limits};
 use crate::error::{Error, Result};
 use crate::image::Image;
@@ -77,6 +78,7 @@ fn decode_jpeg_with_zune(bytes: &[u8], limits: &Limits) -> Result<Image> {
     decoder.set_options(decoder.options().jpeg_set_out_colorspace(out));
     let orientation =
         decoder.exif().and_then(|exif| Orientation::from_exif_chunk(exif)).unwrap_or(Orientation::NoTransforms);
+    let colors = jpeg_colors(bytes, decoder.icc_profile());
     let pixels = decoder.decode().map_err(|e| zune_error(e, limits))?;
     let short = || Error::Decode("the JPEG file is corrupt: fewer pixels than its size".into());
     let mut img = match out {
@@ -88,7 +90,18 @@ fn decode_jpeg_with_zune(bytes: &[u8], limits: &Limits) -> Result<Image> {
         _ => DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, pixels).ok_or_else(short)?),
     };
     img.apply_orientation(orientation);
-    to_image(img)
+    let mut img = to_image(img)?;
+    to_srgb(&mut img, &colors);
+    Ok(img)
+}
+
+/// A JPEG's color information: its ICC profile as the decoder put it
+/// together from its APP2 segments, or why there is none although segments
+/// are there (numbered inconsistently: missing, repeated or zero).
+fn jpeg_colors(bytes: &[u8], icc: Option<Vec<u8>>) -> ColorInfo {
+    let segments = || jpeg_segments(bytes).any(|(marker, seg, _)| marker == 0xe2 && seg.starts_with(b"ICC_PROFILE\0"));
+    let icc_error = (icc.is_none() && segments()).then(|| "its segments are numbered inconsistently".to_string());
+    ColorInfo { icc, icc_error, ..ColorInfo::default() }
 }
 
 fn zune_error(e: zune_jpeg::errors::DecodeErrors, limits: &Limits) -> Error {
@@ -182,6 +195,7 @@ fn decode_jpeg_with_jpeg_decoder(bytes: &[u8], limits: &Limits) -> Result<Image>
     check_size(w, h, limits)?;
     let orientation = decoder.exif_data().and_then(Orientation::from_exif_chunk).unwrap_or(Orientation::NoTransforms);
     let pixels = decoder.decode().map_err(corrupt)?;
+    let colors = jpeg_colors(bytes, decoder.icc_profile());
     let short = || Error::Decode("the JPEG file is corrupt: fewer pixels than its size".into());
     let mut img = match info.pixel_format {
         PixelFormat::L8 => DynamicImage::ImageLuma8(image::GrayImage::from_raw(w, h, pixels).ok_or_else(short)?),
@@ -197,7 +211,9 @@ fn decode_jpeg_with_jpeg_decoder(bytes: &[u8], limits: &Limits) -> Result<Image>
         }
     };
     img.apply_orientation(orientation);
-    to_image(img)
+    let mut img = to_image(img)?;
+    to_srgb(&mut img, &colors);
+    Ok(img)
 }
 
 /// The number of scans of a JPEG's first image and where it ends (after its

@@ -9,6 +9,9 @@ use crate::image::Image;
 
 mod jpeg;
 mod png;
+mod profile;
+
+pub use self::profile::ColorInfo;
 
 use self::jpeg::{check_jpeg, decode_jpeg, decode_jpeg_vec};
 use self::png::decode_png;
@@ -118,18 +121,50 @@ pub fn check_file_size(bytes: u64, limits: &Limits) -> Result<()> {
     Ok(())
 }
 
+/// The formats browsers show that cinepal does not decode itself, by their
+/// first bytes: AVIF and HEIC (ISO-BMFF `ftyp` brands), JPEG XL (its
+/// codestream or container signature).
+fn browser_format(head: &[u8]) -> Option<&'static str> {
+    if head.starts_with(&[0xff, 0x0a]) || head.starts_with(b"\0\0\0\x0cJXL \r\n\x87\n") {
+        return Some("JPEG XL");
+    }
+    if head.len() >= 12 && &head[4..8] == b"ftyp" {
+        return match &head[8..12] {
+            b"avif" | b"avis" => Some("AVIF"),
+            b"heic" | b"heix" | b"heim" | b"heis" | b"hevc" | b"hevx" | b"mif1" | b"msf1" => Some("HEIC"),
+            _ => None,
+        };
+    }
+    None
+}
+
+/// The error for a format the browser may show: named, with where it can be read.
+fn unsupported(name: &str) -> Error {
+    Error::Unsupported(format!(
+        "{name} images are not supported here; cinepal reads {FORMATS} (the page also reads AVIF, and HEIC or \
+         JPEG XL where the browser shows them, through the browser's own decoder)"
+    ))
+}
+
 /// Guesses the format from the first bytes: one cinepal reads, or an error.
 fn open<R: BufRead + Seek>(mut stream: R) -> Result<(ImageReader<R>, ImageFormat)> {
     let io = |e: std::io::Error| Error::Decode(format!("the file could not be read: {e}"));
     if stream.fill_buf().map_err(io)?.is_empty() {
         return Err(Error::Decode("the file is empty".into()));
     }
+    if let Some(name) = browser_format(stream.fill_buf().map_err(io)?) {
+        return Err(unsupported(name));
+    }
     let reader = ImageReader::new(stream).with_guessed_format().map_err(io)?;
     match reader.format() {
         Some(f @ (ImageFormat::Png | ImageFormat::Jpeg | ImageFormat::WebP | ImageFormat::Gif | ImageFormat::Bmp)) => {
             Ok((reader, f))
         }
-        Some(f) => Err(Error::Decode(format!("{f:?} images are not supported; cinepal reads {FORMATS}"))),
+        Some(ImageFormat::Avif) => Err(unsupported("AVIF")),
+        Some(f) => {
+            let name = f.extensions_str().first().map_or_else(|| format!("{f:?}"), |e| e.to_uppercase());
+            Err(Error::Unsupported(format!("{name} images are not supported; cinepal reads {FORMATS}")))
+        }
         None => Err(Error::Decode(format!("the file is not an image cinepal can read (expected {FORMATS})"))),
     }
 }
@@ -167,6 +202,10 @@ fn decode_with<R: BufRead + Seek>(mut reader: ImageReader<R>, format: ImageForma
     tight.max_alloc = Some(limits.max_alloc.min(need));
     decoder.set_limits(tight).map_err(|e| map_error(e, name, limits))?;
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
+    let colors = match decoder.icc_profile() {
+        Ok(icc) => ColorInfo { icc, ..ColorInfo::default() },
+        Err(e) => ColorInfo { icc_error: Some(e.to_string()), ..ColorInfo::default() },
+    };
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| match e {
         ImageError::Limits(l)
             if l.kind() == image::error::LimitErrorKind::InsufficientMemory && need < limits.max_alloc =>
@@ -180,7 +219,9 @@ fn decode_with<R: BufRead + Seek>(mut reader: ImageReader<R>, format: ImageForma
         e => map_error(e, name, limits),
     })?;
     img.apply_orientation(orientation);
-    to_image(img)
+    let mut img = to_image(img)?;
+    profile::to_srgb(&mut img, &colors);
+    Ok(img)
 }
 
 fn to_image(img: DynamicImage) -> Result<Image> {

@@ -4,6 +4,7 @@ use std::io::{BufRead, Seek};
 
 use image::DynamicImage;
 
+use super::profile::{to_srgb, ColorInfo};
 use super::{check_size, to_image, Limits, HEADER_ALLOC};
 use crate::error::{Error, Result};
 use crate::image::Image;
@@ -21,6 +22,7 @@ pub(super) fn decode_png<R: BufRead + Seek>(stream: R, limits: &Limits) -> Resul
     check_size(header.width, header.height, limits)?;
     let mut reader = decoder.read_info().map_err(fail)?;
     let (w, h) = (reader.info().width, reader.info().height);
+    let colors = png_colors(reader.info());
     let (color, depth) = reader.output_color_type();
     let channels = color.samples();
     let alpha = matches!(color, png::ColorType::GrayscaleAlpha | png::ColorType::Rgba);
@@ -68,7 +70,26 @@ pub(super) fn decode_png<R: BufRead + Seek>(stream: R, limits: &Limits) -> Resul
         DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, out).expect("sized above"))
     };
     img.apply_orientation(orientation);
-    to_image(img)
+    let mut img = to_image(img)?;
+    to_srgb(&mut img, &colors);
+    Ok(img)
+}
+
+/// What a PNG says about its colors: iCCP, sRGB, gAMA, cHRM and cICP.
+fn png_colors(info: &png::Info) -> ColorInfo {
+    let f = |v: png::ScaledFloat| v.into_scaled() as f64 / 100_000.0;
+    ColorInfo {
+        icc: info.icc_profile.as_ref().map(|p| p.to_vec()),
+        icc_error: None,
+        srgb: info.srgb.is_some(),
+        gamma: info.gama_chunk.map(f),
+        chromaticities: info.chrm_chunk.map(|c| {
+            [f(c.white.0), f(c.white.1), f(c.red.0), f(c.red.1), f(c.green.0), f(c.green.1), f(c.blue.0), f(c.blue.1)]
+        }),
+        cicp: info.coding_independent_code_points.map(|c| {
+            [c.color_primaries, c.transfer_function, c.matrix_coefficients, c.is_video_full_range_image as u8]
+        }),
+    }
 }
 
 /// One row of `channels` samples a pixel (8 or 16 bits, big-endian) to 8-bit

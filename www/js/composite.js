@@ -11,6 +11,8 @@
 // once it holds a picture, so the previous still stays on screen meanwhile.
 // Elsewhere, the worker sends the pixels and they are put here.
 
+import { tagSrgb } from './srgb-png.js';
+
 /** Whether the worker draws (else the page puts the worker's RGBA). */
 export const drawnInWorker =
   typeof HTMLCanvasElement.prototype.transferControlToOffscreen === 'function' && typeof OffscreenCanvas === 'function';
@@ -96,9 +98,10 @@ export function createComposite(initial) {
     canvas.height = height;
     try {
       canvas.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(rgba), width), 0, 0);
-      return await new Promise((resolve, reject) =>
+      const blob = await new Promise((resolve, reject) =>
         canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('the image could not be encoded as PNG'))), type),
       );
+      return await tagSrgb(blob);
     } finally {
       canvas.width = 0;
       canvas.height = 0;

@@ -1,0 +1,261 @@
+//! Colors as the viewer sees them (issue 10): a file's color information is
+//! converted to sRGB as browsers do.
+//!
+//! The test set is made here: one sRGB image (ten patches of distinct
+//! colors, with gradients and noise) converted with moxcms into Display P3,
+//! Adobe RGB (1998) and ProPhoto RGB, whose profiles moxcms writes, saved as
+//! JPEG, PNG and WebP with the profile embedded; and PNGs with gAMA (and
+//! cHRM) chunks instead of a profile. Each must decode to the sRGB version's
+//! pixels within 3 levels (mean absolute difference) and give its palette
+//! within ΔE_ok 1 (median over the set).
+//!
+//! Why those tolerances: an 8-bit file in a wider space has coarser steps
+//! than sRGB (ProPhoto's are about twice as wide), and the conversion
+//! rounds twice (into the wide space when the file is made, back when it is
+//! read); the JPEGs add their own compression error, compared against the
+//! sRGB JPEG at the same quality. ΔE_ok 1 is below what anyone tells apart
+//! side by side (about 2).
+
+use cinepal::color::rgb8_to_oklab;
+use cinepal::{decode, extract, Image, Limits, Method, Options};
+use image::ImageEncoder;
+use moxcms::{ColorProfile, Layout, TransformOptions};
+
+const W: u32 = 240;
+const H: u32 = 160;
+
+/// Ten patches of distinct colors, vivid and muted, dark and light.
+const PATCHES: [[u8; 3]; 10] = [
+    [220, 30, 40],
+    [250, 200, 20],
+    [30, 160, 70],
+    [20, 90, 220],
+    [150, 40, 170],
+    [240, 240, 235],
+    [25, 25, 30],
+    [120, 110, 100],
+    [200, 140, 110],
+    [60, 120, 130],
+];
+
+/// The sRGB test image: the ten patches (2 rows of 5), each with a gentle
+/// gradient (±8 levels) and ±3 levels of noise, as a photo has.
+fn srgb_image() -> Vec<u8> {
+    let mut out = Vec::with_capacity((W * H * 3) as usize);
+    let mut state = 12345u32;
+    for y in 0..H {
+        for x in 0..W {
+            let patch = PATCHES[(y * 2 / H * 5 + x * 5 / W) as usize];
+            let shade = (x % (W / 5)) as i32 * 16 / (W / 5) as i32 - 8;
+            for v in patch {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                let noise = ((state >> 16) % 7) as i32 - 3;
+                out.push((v as i32 + shade + noise).clamp(0, 255) as u8);
+            }
+        }
+    }
+    out
+}
+
+/// `data` (sRGB) converted into `profile`'s space, 8 bits a channel.
+fn convert(data: &[u8], profile: &ColorProfile) -> Vec<u8> {
+    let srgb = ColorProfile::new_srgb();
+    let t = srgb.create_transform_8bit(Layout::Rgb, profile, Layout::Rgb, TransformOptions::default()).unwrap();
+    let mut out = vec![0; data.len()];
+    t.transform(data, &mut out).unwrap();
+    out
+}
+
+enum Format {
+    Jpeg,
+    Png,
+    WebP,
+}
+
+fn encode(format: &Format, data: &[u8], icc: Option<Vec<u8>>) -> Vec<u8> {
+    let mut buf = Vec::new();
+    let ct = image::ExtendedColorType::Rgb8;
+    match format {
+        Format::Jpeg => {
+            let mut e = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut buf, 95);
+            if let Some(icc) = icc {
+                e.set_icc_profile(icc).unwrap();
+            }
+            e.write_image(data, W, H, ct).unwrap();
+        }
+        Format::Png => {
+            let mut e = image::codecs::png::PngEncoder::new(&mut buf);
+            if let Some(icc) = icc {
+                e.set_icc_profile(icc).unwrap();
+            }
+            e.write_image(data, W, H, ct).unwrap();
+        }
+        Format::WebP => {
+            let mut e = image::codecs::webp::WebPEncoder::new_lossless(&mut buf);
+            if let Some(icc) = icc {
+                e.set_icc_profile(icc).unwrap();
+            }
+            e.write_image(data, W, H, ct).unwrap();
+        }
+    }
+    buf
+}
+
+/// A PNG of `data` with a gAMA chunk (and cHRM when given), no profile.
+fn png_with_gamma(data: &[u8], gamma: f32, chrm: Option<png::SourceChromaticities>) -> Vec<u8> {
+    let mut buf = Vec::new();
+    {
+        let mut e = png::Encoder::new(&mut buf, W, H);
+        e.set_color(png::ColorType::Rgb);
+        e.set_depth(png::BitDepth::Eight);
+        e.set_source_gamma(png::ScaledFloat::new(gamma));
+        if let Some(c) = chrm {
+            e.set_source_chromaticities(c);
+        }
+        let mut w = e.write_header().unwrap();
+        w.write_image_data(data).unwrap();
+    }
+    buf
+}
+
+fn decoded(bytes: &[u8]) -> Image {
+    decode(bytes, &Limits::default()).unwrap()
+}
+
+fn mean_abs_diff(a: &Image, b: &Image) -> f64 {
+    assert_eq!((a.width(), a.height()), (b.width(), b.height()));
+    let sum: u64 = a.data().iter().zip(b.data()).map(|(x, y)| x.abs_diff(*y) as u64).sum();
+    sum as f64 / a.data().len() as f64
+}
+
+/// The largest ΔE_ok from a swatch of `a`'s palette to the nearest of `b`'s, either way round.
+fn palette_distance(a: &Image, b: &Image) -> f64 {
+    let options = Options { method: Method::KMeans, ..Options::default() };
+    let (pa, pb) = (extract(a, &options).unwrap(), extract(b, &options).unwrap());
+    // Each swatch of a against its nearest in b, and the other way round.
+    let near = |from: &[[u8; 3]], to: &[[u8; 3]]| {
+        from.iter()
+            .map(|&c| to.iter().map(|&d| rgb8_to_oklab(c).delta_e(rgb8_to_oklab(d))).fold(f64::INFINITY, f64::min))
+            .fold(0.0, f64::max)
+    };
+    let ha: Vec<[u8; 3]> = pa.swatches.iter().map(|s| s.rgb).collect();
+    let hb: Vec<[u8; 3]> = pb.swatches.iter().map(|s| s.rgb).collect();
+    near(&ha, &hb).max(near(&hb, &ha))
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+#[test]
+fn wide_gamut_files_read_as_their_srgb_version() {
+    let srgb = srgb_image();
+    let profiles = [
+        ("Display P3", ColorProfile::new_display_p3()),
+        ("Adobe RGB", ColorProfile::new_adobe_rgb()),
+        ("ProPhoto RGB", ColorProfile::new_pro_photo_rgb()),
+    ];
+    let mut palettes = Vec::new();
+    for format in [Format::Jpeg, Format::Png, Format::WebP] {
+        let reference = decoded(&encode(&format, &srgb, None));
+        assert!(reference.notes().is_empty());
+        for (name, profile) in &profiles {
+            let data = convert(&srgb, profile);
+            let plain = decoded(&encode(&format, &data, None));
+            let tagged = decoded(&encode(&format, &data, Some(profile.encode().unwrap())));
+            assert!(tagged.notes().is_empty(), "{name}: {:?}", tagged.notes());
+            let d = mean_abs_diff(&tagged, &reference);
+            assert!(d <= 3.0, "{name}: {d:.2} levels from the sRGB version");
+            // Without its profile the same file is visibly off: the conversion is what brings it back.
+            assert!(mean_abs_diff(&plain, &reference) > 2.0 * d + 3.0, "{name}: the profile changed little");
+            palettes.push(palette_distance(&tagged, &reference));
+            eprintln!("{name}: {d:.2} levels, palette {:.2} ΔE_ok", palettes.last().unwrap());
+        }
+    }
+    // gAMA 1/2.5 as PngSuite's g25 files, gAMA 1.0 (linear light), and gAMA with P3's cHRM.
+    let reference = decoded(&encode(&Format::Png, &srgb, None));
+    let linear: Vec<f64> = srgb.iter().map(|&v| cinepal::color::srgb_to_linear(v as f64 / 255.0)).collect();
+    for gamma in [0.4f64, 0.7] {
+        let data: Vec<u8> = linear.iter().map(|l| (l.powf(gamma) * 255.0).round() as u8).collect();
+        let img = decoded(&png_with_gamma(&data, gamma as f32, None));
+        let d = mean_abs_diff(&img, &reference);
+        assert!(d <= 3.0, "gAMA {gamma}: {d:.2} levels from the sRGB version");
+        palettes.push(palette_distance(&img, &reference));
+        eprintln!("gAMA {gamma}: {d:.2} levels, palette {:.2} ΔE_ok", palettes.last().unwrap());
+    }
+    let median = median(palettes.clone());
+    assert!(median <= 1.0, "median palette distance {median:.2} ΔE_ok ({palettes:.2?})");
+}
+
+#[test]
+fn a_profile_that_swaps_red_and_green_shows_red_as_red() {
+    let mut swapped = ColorProfile::new_srgb();
+    std::mem::swap(&mut swapped.red_colorant, &mut swapped.green_colorant);
+    let data: Vec<u8> = (0..W * H).flat_map(|_| [30u8, 220, 40]).collect();
+    for format in [Format::Jpeg, Format::Png, Format::WebP] {
+        let img = decoded(&encode(&format, &data, Some(swapped.encode().unwrap())));
+        let p = img.rgba_at(W / 2, H / 2);
+        assert!(p[0] > 200 && p[1] < 60 && p[2] < 70, "{p:?}");
+    }
+}
+
+#[test]
+fn srgb_information_changes_nothing() {
+    let srgb = srgb_image();
+    let reference = decoded(&encode(&Format::Png, &srgb, None));
+    // An embedded sRGB profile, and the gAMA of sRGB (1/2.2) with and without its cHRM.
+    let tagged = decoded(&encode(&Format::Png, &srgb, Some(ColorProfile::new_srgb().encode().unwrap())));
+    assert!(mean_abs_diff(&tagged, &reference) <= 0.5);
+    for chrm in [None, Some(png::SourceChromaticities::new((0.3127, 0.3290), (0.64, 0.33), (0.30, 0.60), (0.15, 0.06)))]
+    {
+        let img = decoded(&png_with_gamma(&srgb, 0.45455, chrm));
+        assert_eq!(img.data(), reference.data());
+    }
+}
+
+#[test]
+fn broken_profiles_decode_without_them_and_say_so() {
+    let srgb = srgb_image();
+    let reference = decoded(&encode(&Format::Jpeg, &srgb, None));
+    let good = ColorProfile::new_display_p3().encode().unwrap();
+    let mut huge = good.clone();
+    huge[..4].copy_from_slice(&0x7fff_ffffu32.to_be_bytes()); // declares 2 GB
+    let mut tags = good.clone();
+    tags[128..132].copy_from_slice(&0x00ff_ffffu32.to_be_bytes()); // a tag table of 16 million entries
+    let truncated = good[..good.len() / 2].to_vec();
+    let noise: Vec<u8> = (0..600u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    for (what, icc) in [("2 GB size", huge), ("tag table", tags), ("truncated", truncated), ("noise", noise)] {
+        for format in [Format::Jpeg, Format::Png, Format::WebP] {
+            let bytes = encode(&format, &srgb, Some(icc.clone()));
+            let img = decoded(&bytes);
+            assert_eq!(img.notes().len(), 1, "{what}: {:?}", img.notes());
+            assert!(img.notes()[0].contains("color profile"), "{what}: {:?}", img.notes());
+            if let Format::Jpeg = format {
+                assert!(mean_abs_diff(&img, &reference) < 0.01, "{what}: pixels changed");
+            }
+        }
+    }
+}
+
+/// Writes the page's color fixtures (`tests/e2e/fixtures/`): the test image
+/// as sRGB PNG, as a ProPhoto RGB JPEG with its profile, and as a PNG with
+/// gAMA 1/2.5 (as PngSuite's `g25n2c08.png`). The AVIF beside them is the
+/// sRGB PNG through ffmpeg (see `tests/e2e/fixtures/README.md`).
+/// `cargo test --release --test color_management -- --ignored write_page_fixtures`
+#[test]
+#[ignore]
+fn write_page_fixtures() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/e2e/fixtures");
+    std::fs::create_dir_all(&dir).unwrap();
+    let srgb = srgb_image();
+    std::fs::write(dir.join("patches-srgb.png"), encode(&Format::Png, &srgb, None)).unwrap();
+    let prophoto = ColorProfile::new_pro_photo_rgb();
+    let jpeg = encode(&Format::Jpeg, &convert(&srgb, &prophoto), Some(prophoto.encode().unwrap()));
+    std::fs::write(dir.join("patches-prophoto.jpg"), jpeg).unwrap();
+    let data: Vec<u8> = srgb
+        .iter()
+        .map(|&v| (cinepal::color::srgb_to_linear(v as f64 / 255.0).powf(0.4) * 255.0).round() as u8)
+        .collect();
+    std::fs::write(dir.join("patches-gamma-2.5.png"), png_with_gamma(&data, 0.4, None)).unwrap();
+}
