@@ -259,3 +259,63 @@ fn write_page_fixtures() {
         .collect();
     std::fs::write(dir.join("patches-gamma-2.5.png"), png_with_gamma(&data, 0.4, None)).unwrap();
 }
+
+/// A 24-bit BMP with a V5 header and `icc` embedded after the pixels.
+fn bmp_v5(w: u32, h: u32, rgb: &[u8], icc: &[u8]) -> Vec<u8> {
+    let row = (w * 3).div_ceil(4) * 4;
+    let pixels_at = 14 + 124;
+    let profile_at = pixels_at + row * h;
+    let mut out = Vec::new();
+    let le = |out: &mut Vec<u8>, v: u32| out.extend_from_slice(&v.to_le_bytes());
+    out.extend_from_slice(b"BM");
+    le(&mut out, profile_at + icc.len() as u32);
+    le(&mut out, 0);
+    le(&mut out, pixels_at);
+    // BITMAPV5HEADER
+    le(&mut out, 124);
+    le(&mut out, w);
+    le(&mut out, h);
+    out.extend_from_slice(&1u16.to_le_bytes());
+    out.extend_from_slice(&24u16.to_le_bytes());
+    for v in [0, row * h, 2835, 2835, 0, 0] {
+        le(&mut out, v); // BI_RGB, image size, resolution, colors used and important
+    }
+    out.extend_from_slice(&[0; 16]); // masks (unused for BI_RGB)
+    le(&mut out, 0x4d42_4544); // bV5CSType: PROFILE_EMBEDDED
+    out.extend_from_slice(&[0; 36 + 12]); // endpoints, gamma
+    le(&mut out, 4); // intent: perceptual
+    le(&mut out, profile_at - 14); // bV5ProfileData: from the header's start
+    le(&mut out, icc.len() as u32);
+    le(&mut out, 0);
+    assert_eq!(out.len() as u32, pixels_at);
+    for y in (0..h).rev() {
+        for x in 0..w {
+            let i = ((y * w + x) * 3) as usize;
+            out.extend_from_slice(&[rgb[i + 2], rgb[i + 1], rgb[i]]);
+        }
+        out.resize(out.len() + (row - w * 3) as usize, 0);
+    }
+    out.extend_from_slice(icc);
+    out
+}
+
+#[test]
+fn a_bmp_v5_embedded_profile_is_applied() {
+    let srgb = srgb_image();
+    let reference = decoded(&encode(&Format::Png, &srgb, None));
+    let p3 = ColorProfile::new_display_p3();
+    let img = decoded(&bmp_v5(W, H, &convert(&srgb, &p3), &p3.encode().unwrap()));
+    assert!(img.notes().is_empty(), "{:?}", img.notes());
+    let d = mean_abs_diff(&img, &reference);
+    assert!(d <= 3.0, "{d:.2} levels from the sRGB version");
+    // Without its profile (the same pixels read as sRGB) it is off.
+    let plain = decoded(&bmp_v5(W, H, &convert(&srgb, &p3), &[]));
+    assert!(mean_abs_diff(&plain, &reference) > d + 3.0);
+    // A profile cut short by the end of the file: a note, the pixels as they are.
+    let mut cut = bmp_v5(W, H, &srgb, &p3.encode().unwrap());
+    cut.truncate(cut.len() - 100);
+    let img = decoded(&cut);
+    assert_eq!(img.notes().len(), 1, "{:?}", img.notes());
+    assert!(img.notes()[0].contains("the file ends"), "{:?}", img.notes());
+    assert!(mean_abs_diff(&img, &reference) < 0.01);
+}

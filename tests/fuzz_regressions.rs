@@ -218,6 +218,68 @@ fn regenerate_seeds() {
     image_seed("bmp_rgba32", [9, 2, 4 * 2, 128], &encode(&rgba, ImageFormat::Bmp));
     image_seed("bmp_gray8", [2, 3, 0, 128], &encode(&DynamicImage::ImageLuma8(rgb.to_luma8()), ImageFormat::Bmp));
 
+    // Color information (issue 10): profiles that convert, a gray one, gAMA with
+    // cHRM, and broken profiles (truncated, a 2 GB declared size, a tag table of
+    // 16 million entries), each in the format that carries it.
+    let with_icc = |format: ImageFormat, img: &DynamicImage, icc: Vec<u8>| {
+        use image::ImageEncoder;
+        let mut out = Vec::new();
+        let (w, h, ct) = (img.width(), img.height(), img.color().into());
+        match format {
+            ImageFormat::Jpeg => {
+                let mut e = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, 90);
+                e.set_icc_profile(icc).unwrap();
+                e.write_image(img.as_bytes(), w, h, ct).unwrap();
+            }
+            ImageFormat::WebP => {
+                let mut e = image::codecs::webp::WebPEncoder::new_lossless(&mut out);
+                e.set_icc_profile(icc).unwrap();
+                e.write_image(img.as_bytes(), w, h, ct).unwrap();
+            }
+            _ => {
+                let mut e = image::codecs::png::PngEncoder::new(&mut out);
+                e.set_icc_profile(icc).unwrap();
+                e.write_image(img.as_bytes(), w, h, ct).unwrap();
+            }
+        }
+        out
+    };
+    let p3 = moxcms::ColorProfile::new_display_p3().encode().unwrap();
+    let prophoto = moxcms::ColorProfile::new_pro_photo_rgb().encode().unwrap();
+    let adobe = moxcms::ColorProfile::new_adobe_rgb().encode().unwrap();
+    let gray = moxcms::ColorProfile::new_gray_with_gamma(2.2).encode().unwrap();
+    image_seed("png_iccp_p3", [9, 0, 4 * 9, 128], &with_icc(ImageFormat::Png, &rgb, p3.clone()));
+    image_seed("png_iccp_p3_rgba", [9, 1, 4 * 9, 128], &with_icc(ImageFormat::Png, &rgba, p3.clone()));
+    image_seed("jpeg_icc_prophoto", [9, 0, 4 * 9, 128], &with_icc(ImageFormat::Jpeg, &rgb, prophoto));
+    image_seed("webp_iccp_adobe", [9, 0, 4 * 9, 128], &with_icc(ImageFormat::WebP, &rgba, adobe));
+    let luma = DynamicImage::ImageLuma8(rgb.to_luma8());
+    image_seed("jpeg_icc_gray", [5, 0, 4 * 9, 128], &with_icc(ImageFormat::Jpeg, &luma, gray));
+    let mut huge = p3.clone();
+    huge[..4].copy_from_slice(&0x7fff_ffffu32.to_be_bytes());
+    image_seed("jpeg_icc_2gb_size", [9, 0, 0, 128], &with_icc(ImageFormat::Jpeg, &rgb, huge));
+    let mut tags = p3.clone();
+    tags[128..132].copy_from_slice(&0x00ff_ffffu32.to_be_bytes());
+    image_seed("png_iccp_bad_tag_table", [9, 0, 0, 128], &with_icc(ImageFormat::Png, &rgb, tags));
+    image_seed("png_iccp_truncated", [9, 0, 0, 128], &with_icc(ImageFormat::Png, &rgb, p3[..p3.len() / 2].to_vec()));
+    let gama_chrm = {
+        let mut out = Vec::new();
+        let mut e = png::Encoder::new(&mut out, rgb.width(), rgb.height());
+        e.set_color(png::ColorType::Rgb);
+        e.set_depth(png::BitDepth::Eight);
+        e.set_source_gamma(png::ScaledFloat::new(0.4));
+        e.set_source_chromaticities(png::SourceChromaticities::new(
+            (0.3127, 0.3290),
+            (0.68, 0.32),
+            (0.265, 0.69),
+            (0.15, 0.06),
+        ));
+        let mut w = e.write_header().unwrap();
+        w.write_image_data(rgb.as_bytes()).unwrap();
+        drop(w);
+        out
+    };
+    image_seed("png_gama_chrm", [9, 0, 4 * 9, 128], &gama_chrm);
+
     // Encoders the `image` crate lacks: lossy WebP (VP8, VP8X + ALPH), progressive
     // and restart-interval JPEG, chroma-subsampled JPEG.
     let tmp = std::env::temp_dir().join(format!("cinepal-seeds-{}", std::process::id()));

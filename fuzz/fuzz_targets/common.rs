@@ -99,7 +99,7 @@ pub fn decode_extract(data: &[u8]) -> Result<(), Error> {
     let image = match decoded {
         Ok(image) => image,
         Err(e) => {
-            assert!(matches!(e, Error::Decode(_) | Error::Limits(_)), "decode gave {e:?}");
+            assert!(matches!(e, Error::Decode(_) | Error::Unsupported(_) | Error::Limits(_)), "decode gave {e:?}");
             assert_one_line(&e);
             return Err(e);
         }

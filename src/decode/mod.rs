@@ -121,6 +121,35 @@ pub fn check_file_size(bytes: u64, limits: &Limits) -> Result<()> {
     Ok(())
 }
 
+/// The ICC profile embedded in a BMP with a V5 header (`bV5CSType` is
+/// `PROFILE_EMBEDDED`; the profile lies `bV5ProfileData` bytes after the
+/// header's start), or why it cannot be read. Linked profiles (a file name)
+/// and calibrated endpoints are not read.
+fn bmp_profile<R: Read + Seek>(s: &mut R) -> std::result::Result<Option<Vec<u8>>, String> {
+    const PROFILE_EMBEDDED: u32 = 0x4d42_4544; // "MBED"
+    let u32_at = |b: &[u8], at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+    let mut head = [0u8; 14 + 124];
+    if s.seek(SeekFrom::Start(0)).is_err() || s.read_exact(&mut head).is_err() {
+        return Ok(None);
+    }
+    if u32_at(&head, 14) < 124 || u32_at(&head, 14 + 56) != PROFILE_EMBEDDED {
+        return Ok(None);
+    }
+    let (offset, size) = (u32_at(&head, 14 + 112) as u64, u32_at(&head, 14 + 116) as u64);
+    if size == 0 {
+        return Ok(None);
+    }
+    if size > HEADER_ALLOC {
+        return Err(format!("it declares {} MiB, over the {} MiB allowed", size >> 20, HEADER_ALLOC >> 20));
+    }
+    let mut icc = Vec::new();
+    let read = s.seek(SeekFrom::Start(14 + offset)).and_then(|_| s.take(size).read_to_end(&mut icc));
+    if read.is_err() || (icc.len() as u64) < size {
+        return Err(format!("the file ends {} bytes into its {size}", icc.len()));
+    }
+    Ok(Some(icc))
+}
+
 /// The formats browsers show that cinepal does not decode itself, by their
 /// first bytes: AVIF and HEIC (ISO-BMFF `ftyp` brands), JPEG XL (its
 /// codestream or container signature).
@@ -175,6 +204,17 @@ fn decode_with<R: BufRead + Seek>(mut reader: ImageReader<R>, format: ImageForma
         let stream = reader.into_inner();
         return decode_png(stream, limits);
     }
+    // A BMP's embedded profile (V5 header), which the `image` crate does not read.
+    let mut bmp_colors = None;
+    if format == ImageFormat::Bmp {
+        let mut stream = reader.into_inner();
+        bmp_colors = Some(match bmp_profile(&mut stream) {
+            Ok(icc) => ColorInfo { icc, ..ColorInfo::default() },
+            Err(why) => ColorInfo { icc_error: Some(why), ..ColorInfo::default() },
+        });
+        stream.seek(SeekFrom::Start(0)).map_err(|e| Error::Decode(format!("the file could not be read: {e}")))?;
+        reader = ImageReader::with_format(stream, ImageFormat::Bmp);
+    }
     let mut l = image::Limits::default();
     l.max_image_width = Some(limits.max_side);
     l.max_image_height = Some(limits.max_side);
@@ -202,9 +242,10 @@ fn decode_with<R: BufRead + Seek>(mut reader: ImageReader<R>, format: ImageForma
     tight.max_alloc = Some(limits.max_alloc.min(need));
     decoder.set_limits(tight).map_err(|e| map_error(e, name, limits))?;
     let orientation = decoder.orientation().unwrap_or(image::metadata::Orientation::NoTransforms);
-    let colors = match decoder.icc_profile() {
-        Ok(icc) => ColorInfo { icc, ..ColorInfo::default() },
-        Err(e) => ColorInfo { icc_error: Some(e.to_string()), ..ColorInfo::default() },
+    let colors = match (bmp_colors, decoder.icc_profile()) {
+        (Some(bmp), _) => bmp,
+        (None, Ok(icc)) => ColorInfo { icc, ..ColorInfo::default() },
+        (None, Err(e)) => ColorInfo { icc_error: Some(e.to_string()), ..ColorInfo::default() },
     };
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| match e {
         ImageError::Limits(l)

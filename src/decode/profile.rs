@@ -4,8 +4,9 @@
 //!
 //! Which information counts, as PNG (third edition) and browsers rank it:
 //! cICP, then an ICC profile, then the sRGB chunk, then gAMA with cHRM. JPEG
-//! (APP2, over several segments), WebP (ICCP) carry only ICC profiles. A
-//! file without any is sRGB, and is neither changed nor slowed.
+//! (APP2, over several segments), WebP (ICCP) and BMP (a V5 header's
+//! embedded profile) carry only ICC profiles. A file without any is sRGB,
+//! and is neither changed nor slowed.
 //!
 //! - **Profiles that change nothing are skipped.** Most camera JPEGs embed an
 //!   sRGB profile: a profile that maps each color of a 17 × 17 × 17 grid to
