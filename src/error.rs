@@ -15,6 +15,10 @@ pub enum Error {
     /// An image in a format cinepal does not decode itself (AVIF, HEIC, JPEG
     /// XL, TIFF…): the page hands such a file to the browser's decoder.
     Unsupported(String),
+    /// The file's colors need color management this build leaves out (the
+    /// page's first WebAssembly module): refused before its pixels are
+    /// decoded, so that the module with it decodes the file once.
+    NeedsColor(String),
     /// The image is larger than the decoding limits allow.
     Limits(String),
     /// The image was read but holds nothing to extract (for example, no
@@ -32,6 +36,7 @@ impl Error {
         match self {
             Error::Decode(_) => "decode",
             Error::Unsupported(_) => "unsupported",
+            Error::NeedsColor(_) => "needs-color",
             Error::Limits(_) => "limits",
             Error::InvalidInput(_) => "invalid-input",
             Error::InvalidOption(_) => "invalid-option",
@@ -43,6 +48,7 @@ impl Error {
         match self {
             Error::Decode(m)
             | Error::Unsupported(m)
+            | Error::NeedsColor(m)
             | Error::Limits(m)
             | Error::InvalidInput(m)
             | Error::InvalidOption(m) => m,

@@ -32,9 +32,6 @@ pub struct Image {
     /// What the decoder could not honour (a broken color profile, say): the
     /// palette's `warnings`.
     notes: Vec<String>,
-    /// Its colors need color management this build does not have (see
-    /// `decode::profile::to_srgb`).
-    needs_color: bool,
 }
 
 impl Image {
@@ -52,7 +49,7 @@ impl Image {
                 "the image is empty ({width}x{height}); it needs at least one pixel"
             )));
         }
-        Ok(Image { width, height, layout, data, notes: Vec::new(), needs_color: false })
+        Ok(Image { width, height, layout, data, notes: Vec::new() })
     }
 
     /// An RGBA image from straight-alpha bytes.
@@ -99,19 +96,6 @@ impl Image {
     /// What decoding could not honour, in plain words (empty for most files).
     pub fn notes(&self) -> &[String] {
         &self.notes
-    }
-
-    /// Whether the file's color information (a profile, gAMA…) was left
-    /// unapplied because this build has no color management (the page's
-    /// first WebAssembly module; the worker then decodes the file with the
-    /// module that has it). Always false with the `color` feature.
-    pub fn needs_color(&self) -> bool {
-        self.needs_color
-    }
-
-    #[cfg_attr(feature = "color", allow(dead_code))]
-    pub(crate) fn mark_needs_color(&mut self) {
-        self.needs_color = true;
     }
 
     /// Adds a note (see [`Image::notes`]).

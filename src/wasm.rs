@@ -191,13 +191,7 @@ impl Still {
         report_panics();
         let options: Options = from_js(options, "options")?;
         let limits = options.limits();
-        if width as u64 * height as u64 > limits.max_pixels {
-            return Err(js_error(Error::Limits(format!(
-                "the image is {width}x{height} ({:.1} megapixels); the limit is {:.1} megapixels",
-                width as f64 * height as f64 / 1e6,
-                limits.max_pixels as f64 / 1e6
-            ))));
-        }
+        crate::decode::check_size(width, height, &limits).map_err(js_error)?;
         let array = if let Some(a) = rgba.dyn_ref::<Uint8ClampedArray>() {
             Uint8Array::new_with_byte_offset_and_length(&a.buffer(), a.byte_offset(), a.length())
         } else if let Some(a) = rgba.dyn_ref::<Uint8Array>() {
@@ -213,14 +207,6 @@ impl Still {
              browser shows, and may differ slightly in another"
         ));
         Ok(Still { image, decode_ms: performance_now() - t0, current: None, chosen: crate::Sort::None })
-    }
-
-    /// Whether the file's colors need color management this module does not
-    /// have (`www/pkg/` is built without it, `www/pkg-color/` with it): the
-    /// page then decodes the file again with the other module.
-    #[wasm_bindgen(getter, js_name = needsColor)]
-    pub fn needs_color(&self) -> bool {
-        self.image.needs_color()
     }
 
     /// Width in pixels, after EXIF orientation.

@@ -200,14 +200,15 @@ async function open({ key, file, settings }) {
   try {
     fresh = new Still(bytes, { maxPixels: settings.maxPixels });
   } catch (e) {
-    if (e.name !== 'unsupported') throw e;
-    fresh = await decodedByBrowser(bytes, file.type, settings, e);
-  }
-  if (fresh.needsColor) {
-    // Decoded again by the module that applies the file's colors, as the CLI does.
-    fresh.free();
-    const color = await withColor();
-    fresh = new color.Still(bytes, { maxPixels: settings.maxPixels });
+    if (e.name === 'needs-color') {
+      // Refused before its pixels were decoded: the module that applies the file's colors, as the CLI does.
+      const color = await withColor();
+      fresh = new color.Still(bytes, { maxPixels: settings.maxPixels });
+    } else if (e.name === 'unsupported') {
+      fresh = await decodedByBrowser(bytes, file.type, settings, e);
+    } else {
+      throw e;
+    }
   }
   let palette;
   try {

@@ -2,7 +2,7 @@
 
 use image::DynamicImage;
 
-use super::profile::{to_srgb, ColorInfo};
+use super::profile::{check, to_srgb, ColorInfo};
 use super::{check_size, to_image, Limits};
 use crate::error::{Error, Result};
 use crate::image::Image;
@@ -79,6 +79,7 @@ fn decode_jpeg_with_zune(bytes: &[u8], limits: &Limits) -> Result<Image> {
     let orientation =
         decoder.exif().and_then(|exif| Orientation::from_exif_chunk(exif)).unwrap_or(Orientation::NoTransforms);
     let colors = jpeg_colors(bytes, decoder.icc_profile());
+    check(&colors)?;
     let pixels = decoder.decode().map_err(|e| zune_error(e, limits))?;
     let short = || Error::Decode("the JPEG file is corrupt: fewer pixels than its size".into());
     let mut img = match out {
@@ -194,8 +195,10 @@ fn decode_jpeg_with_jpeg_decoder(bytes: &[u8], limits: &Limits) -> Result<Image>
     let (w, h) = (info.width as u32, info.height as u32);
     check_size(w, h, limits)?;
     let orientation = decoder.exif_data().and_then(Orientation::from_exif_chunk).unwrap_or(Orientation::NoTransforms);
-    let pixels = decoder.decode().map_err(corrupt)?;
+    // (Its APP2 segments come before the frame header, which read_info has read.)
     let colors = jpeg_colors(bytes, decoder.icc_profile());
+    check(&colors)?;
+    let pixels = decoder.decode().map_err(corrupt)?;
     let short = || Error::Decode("the JPEG file is corrupt: fewer pixels than its size".into());
     let mut img = match info.pixel_format {
         PixelFormat::L8 => DynamicImage::ImageLuma8(image::GrayImage::from_raw(w, h, pixels).ok_or_else(short)?),

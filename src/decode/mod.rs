@@ -247,6 +247,7 @@ fn decode_with<R: BufRead + Seek>(mut reader: ImageReader<R>, format: ImageForma
         (None, Ok(icc)) => ColorInfo { icc, ..ColorInfo::default() },
         (None, Err(e)) => ColorInfo { icc_error: Some(e.to_string()), ..ColorInfo::default() },
     };
+    profile::check(&colors)?;
     let mut img = DynamicImage::from_decoder(decoder).map_err(|e| match e {
         ImageError::Limits(l)
             if l.kind() == image::error::LimitErrorKind::InsufficientMemory && need < limits.max_alloc =>
@@ -275,7 +276,8 @@ fn to_image(img: DynamicImage) -> Result<Image> {
     }
 }
 
-fn check_size(w: u32, h: u32, limits: &Limits) -> Result<()> {
+/// Refuses an empty image, or one over the limits' sides or pixels.
+pub(crate) fn check_size(w: u32, h: u32, limits: &Limits) -> Result<()> {
     if w == 0 || h == 0 {
         return Err(Error::Decode(format!("the file declares an empty image ({w}x{h}); it needs at least one pixel")));
     }

@@ -4,7 +4,7 @@ use std::io::{BufRead, Seek};
 
 use image::DynamicImage;
 
-use super::profile::{to_srgb, ColorInfo};
+use super::profile::{check, to_srgb, ColorInfo};
 use super::{check_size, to_image, Limits, HEADER_ALLOC};
 use crate::error::{Error, Result};
 use crate::image::Image;
@@ -23,6 +23,7 @@ pub(super) fn decode_png<R: BufRead + Seek>(stream: R, limits: &Limits) -> Resul
     let mut reader = decoder.read_info().map_err(fail)?;
     let (w, h) = (reader.info().width, reader.info().height);
     let colors = png_colors(reader.info());
+    check(&colors)?;
     let (color, depth) = reader.output_color_type();
     let channels = color.samples();
     let alpha = matches!(color, png::ColorType::GrayscaleAlpha | png::ColorType::Rgba);

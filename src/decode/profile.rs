@@ -34,6 +34,9 @@ use moxcms::{
     ToneReprCurve, TransferCharacteristics, TransformOptions,
 };
 
+#[cfg(not(feature = "color"))]
+use crate::error::Error;
+use crate::error::Result;
 use crate::image::Image;
 #[cfg(feature = "color")]
 use crate::image::Layout as ImageLayout;
@@ -63,16 +66,26 @@ const SRGB_CHROMATICITIES: [f64; 8] = [0.3127, 0.3290, 0.64, 0.33, 0.30, 0.60, 0
 #[cfg(feature = "color")]
 const CHUNK: usize = 1 << 16;
 
-/// Converts `img` to sRGB as `info` says, in place; notes what could not be honoured.
-///
-/// Built without the `color` feature (the page's first module), nothing is
-/// converted: an image whose information is not plain sRGB is marked
-/// ([`Image::needs_color`]) for the module that has color management.
+/// Refuses, in a build without the `color` feature (the page's first
+/// module), a file whose color information is not plain sRGB: before its
+/// pixels are decoded, so the module with color management decodes it once.
+pub fn check(info: &ColorInfo) -> Result<()> {
+    #[cfg(not(feature = "color"))]
+    if !is_plain_srgb(info) {
+        return Err(Error::NeedsColor("the file's colors need the module with color management".into()));
+    }
+    let _ = info;
+    Ok(())
+}
+
+/// Converts `img` to sRGB as `info` says, in place; notes what could not be
+/// honoured. (Without the `color` feature, [`check`] has refused what it
+/// would convert.)
 pub fn to_srgb(img: &mut Image, info: &ColorInfo) {
     #[cfg(feature = "color")]
     {
         if let Some(why) = &info.icc_error {
-            img.add_note(format!("the embedded color profile could not be read ({why}); its colors are read as sRGB"));
+            img.add_note(unread(&format!("could not be read ({why})")));
         }
         let profile = match source_profile(info) {
             Ok(Some(p)) => p,
@@ -86,11 +99,13 @@ pub fn to_srgb(img: &mut Image, info: &ColorInfo) {
             img.add_note(note);
         }
     }
-    #[cfg(not(feature = "color"))]
-    if !is_plain_srgb(info) {
-        img.mark_needs_color();
-        img.add_note("its color information was not applied (this build has no color management)");
-    }
+    let _ = (img, info);
+}
+
+/// The note for a profile left out: "the embedded color profile `what`; its colors are read as sRGB".
+#[cfg(feature = "color")]
+fn unread(what: &str) -> String {
+    format!("the embedded color profile {what}; its colors are read as sRGB")
 }
 
 /// Whether `info` says nothing but sRGB: no profile, a cICP of sRGB, and
@@ -98,20 +113,31 @@ pub fn to_srgb(img: &mut Image, info: &ColorInfo) {
 #[cfg_attr(feature = "color", allow(dead_code))]
 pub fn is_plain_srgb(info: &ColorInfo) -> bool {
     let srgb_cicp = info.cicp.is_none_or(|c| c == [1, 13, 0, 1]);
-    info.icc.is_none() && info.icc_error.is_none() && srgb_cicp && (info.srgb || srgb_gamma_and_chrm(info))
+    let (gamma, chrm) = gamma_and_chrm(info);
+    info.icc.is_none()
+        && info.icc_error.is_none()
+        && srgb_cicp
+        && (info.srgb || (gamma.is_none_or(is_srgb_gamma) && chrm.is_none_or(is_srgb_chrm)))
 }
 
-/// Whether the gAMA and cHRM (each if present) are sRGB's.
-fn srgb_gamma_and_chrm(info: &ColorInfo) -> bool {
+/// The gAMA and cHRM of `info` that can be used (finite, positive).
+fn gamma_and_chrm(info: &ColorInfo) -> (Option<f64>, Option<[f64; 8]>) {
     let gamma = info.gamma.filter(|g| g.is_finite() && *g > 0.0);
     let chrm = info.chromaticities.filter(|c| c.iter().all(|v| v.is_finite() && *v >= 0.0) && c[1] > 0.0);
-    gamma.is_none_or(|g| (g - SRGB_GAMMA).abs() < 5e-5)
-        && chrm.is_none_or(|c| c.iter().zip(SRGB_CHROMATICITIES).all(|(a, b)| (a - b).abs() < 1e-3))
+    (gamma, chrm)
+}
+
+fn is_srgb_gamma(g: f64) -> bool {
+    (g - SRGB_GAMMA).abs() < 5e-5
+}
+
+fn is_srgb_chrm(c: [f64; 8]) -> bool {
+    c.iter().zip(SRGB_CHROMATICITIES).all(|(a, b)| (a - b).abs() < 1e-3)
 }
 
 /// The profile the file's information describes; `None` when it is sRGB.
 #[cfg(feature = "color")]
-fn source_profile(info: &ColorInfo) -> Result<Option<ColorProfile>, String> {
+fn source_profile(info: &ColorInfo) -> std::result::Result<Option<ColorProfile>, String> {
     if let Some([primaries, transfer, matrix, full]) = info.cicp {
         if let Some(p) = cicp_profile(primaries, transfer, matrix, full != 0) {
             return Ok(p);
@@ -122,26 +148,24 @@ fn source_profile(info: &ColorInfo) -> Result<Option<ColorProfile>, String> {
         // A profile declares its own size: one that has fewer bytes is truncated (skcms refuses it too).
         let declared = icc.get(..4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize);
         if declared.is_none_or(|d| d > icc.len()) {
-            return Err(format!(
-                "the embedded color profile is truncated ({} of the {} bytes it declares); its colors are read as sRGB",
+            return Err(unread(&format!(
+                "is truncated ({} of the {} bytes it declares)",
                 icc.len(),
                 declared.unwrap_or(0)
-            ));
+            )));
         }
         return match ColorProfile::new_from_slice(icc) {
             Ok(p) => Ok(Some(p)),
-            Err(e) => Err(format!("the embedded color profile could not be read ({e}); its colors are read as sRGB")),
+            Err(e) => Err(unread(&format!("could not be read ({e})"))),
         };
     }
     if info.srgb {
         return Ok(None);
     }
-    let gamma = info.gamma.filter(|g| g.is_finite() && *g > 0.0);
-    let chrm = info.chromaticities.filter(|c| c.iter().all(|v| v.is_finite() && *v >= 0.0) && c[1] > 0.0);
-    if srgb_gamma_and_chrm(info) {
+    let (gamma, chrm) = gamma_and_chrm(info);
+    if gamma.is_none_or(is_srgb_gamma) && chrm.is_none_or(is_srgb_chrm) {
         return Ok(None);
     }
-    let srgb_gamma = gamma.is_none_or(|g| (g - SRGB_GAMMA).abs() < 5e-5);
     let mut p = ColorProfile::new_srgb();
     // (moxcms' sRGB carries sRGB's cICP, which a transform would prefer to the curves set here.)
     p.cicp = None;
@@ -150,7 +174,7 @@ fn source_profile(info: &ColorInfo) -> Result<Option<ColorProfile>, String> {
         let primaries = ColorPrimaries { red: xy(2), green: xy(4), blue: xy(6) };
         p.update_rgb_colorimetry(xy(0).to_xyyb(), primaries);
     }
-    if let Some(g) = gamma.filter(|_| !srgb_gamma) {
+    if let Some(g) = gamma.filter(|&g| !is_srgb_gamma(g)) {
         // The file's samples are linear light raised to `g`: decoding raises them to 1 / g.
         let curve = ToneReprCurve::Parametric(vec![(1.0 / g) as f32]);
         p.red_trc = Some(curve.clone());
@@ -184,12 +208,10 @@ fn cicp_profile(primaries: u8, transfer: u8, matrix: u8, full_range: bool) -> Op
 
 /// Converts the pixels from `profile` to sRGB, unless it maps colors to themselves.
 #[cfg(feature = "color")]
-fn apply(img: &mut Image, profile: &ColorProfile) -> Result<(), String> {
+fn apply(img: &mut Image, profile: &ColorProfile) -> std::result::Result<(), String> {
     let srgb = ColorProfile::new_srgb();
     let alpha = img.layout() == ImageLayout::Rgba8;
-    let fail = |e: moxcms::CmsError| {
-        format!("the embedded color profile cannot be applied ({e}); its colors are read as sRGB")
-    };
+    let fail = |e: moxcms::CmsError| unread(&format!("cannot be applied ({e})"));
     match profile.color_space {
         DataColorSpace::Rgb => {
             let layout = if alpha { Layout::Rgba } else { Layout::Rgb };
@@ -226,19 +248,14 @@ fn apply(img: &mut Image, profile: &ColorProfile) -> Result<(), String> {
             }
             Ok(())
         }
-        other => Err(format!(
-            "the embedded color profile is for {} images, not this one's RGB; its colors are read as sRGB",
-            match other {
-                DataColorSpace::Cmyk => "CMYK".to_string(),
-                other => format!("{other:?}"),
-            }
-        )),
+        DataColorSpace::Cmyk => Err(unread("is for CMYK images, not this one's RGB")),
+        other => Err(unread(&format!("is for {other:?} images, not this one's RGB"))),
     }
 }
 
 /// Whether `t` maps each color of a 17³ grid to within one level of itself.
 #[cfg(feature = "color")]
-fn is_identity(t: &moxcms::Transform8BitExecutor, alpha: bool) -> Result<bool, String> {
+fn is_identity(t: &moxcms::Transform8BitExecutor, alpha: bool) -> std::result::Result<bool, String> {
     let c = if alpha { 4 } else { 3 };
     let levels: Vec<u8> = (0..17).map(|i| (i * 16).min(255) as u8).collect();
     let mut grid = Vec::with_capacity(17 * 17 * 17 * c);
@@ -250,8 +267,7 @@ fn is_identity(t: &moxcms::Transform8BitExecutor, alpha: bool) -> Result<bool, S
         }
     }
     let mut out = vec![0u8; grid.len()];
-    t.transform(&grid, &mut out)
-        .map_err(|e| format!("the embedded color profile cannot be applied ({e}); its colors are read as sRGB"))?;
+    t.transform(&grid, &mut out).map_err(|e| unread(&format!("cannot be applied ({e})")))?;
     Ok(grid.iter().zip(&out).all(|(a, b)| a.abs_diff(*b) <= 1))
 }
 
