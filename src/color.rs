@@ -57,22 +57,19 @@ pub fn toe(l: f64) -> f64 {
     0.5 * (x + (x * x + 4.0 * K2 * K3 * l).sqrt())
 }
 
-/// sRGB component (0..=1) to linear light.
+/// sRGB component (0..=1) to linear light; extended as CSS Color 4 extends
+/// it (odd about 0, the curve continued past 1), for colors beyond sRGB.
 pub fn srgb_to_linear(c: f64) -> f64 {
-    if c <= 0.04045 {
-        c / 12.92
-    } else {
-        libm::pow((c + 0.055) / 1.055, 2.4)
-    }
+    let a = c.abs();
+    let v = if a <= 0.04045 { a / 12.92 } else { libm::pow((a + 0.055) / 1.055, 2.4) };
+    v.copysign(c)
 }
 
-/// Linear light (0..=1) to an sRGB component.
+/// Linear light (0..=1) to an sRGB component; extended as [`srgb_to_linear`].
 pub fn linear_to_srgb(c: f64) -> f64 {
-    if c <= 0.003_130_8 {
-        c * 12.92
-    } else {
-        1.055 * libm::pow(c, 1.0 / 2.4) - 0.055
-    }
+    let a = c.abs();
+    let v = if a <= 0.003_130_8 { a * 12.92 } else { 1.055 * libm::pow(a, 1.0 / 2.4) - 0.055 };
+    v.copysign(c)
 }
 
 /// Linear sRGB to Oklab.
@@ -111,9 +108,79 @@ pub fn rgb8_to_oklab(rgb: [u8; 3]) -> Oklab {
     srgb_to_oklab(rgb.map(f64::from))
 }
 
-/// Oklab to 8-bit sRGB, clamped into the gamut and rounded.
+/// Oklab to 8-bit sRGB: rounded, or gamut-mapped when the color lies
+/// beyond sRGB ([`to_srgb8`]).
 pub fn oklab_to_rgb8(c: Oklab) -> [u8; 3] {
-    oklab_to_linear(c).map(|v| quantize(linear_to_srgb(v.clamp(0.0, 1.0)) * 255.0))
+    to_srgb8(c).0
+}
+
+/// How far (in 8-bit levels) a color may lie outside sRGB and still count as
+/// inside: half a level, so that rounding alone gives its 8-bit color.
+const GAMUT_SLACK: f64 = 0.5 / 255.0;
+
+/// Whether the sRGB components (0..=1, extended) lie in the gamut, within half a level.
+fn in_srgb_gamut(rgb: [f64; 3]) -> bool {
+    rgb.iter().all(|v| (-GAMUT_SLACK..=1.0 + GAMUT_SLACK).contains(v))
+}
+
+/// sRGB components (0..=1, extended) of an Oklab color.
+fn oklab_to_srgb(c: Oklab) -> [f64; 3] {
+    oklab_to_linear(c).map(linear_to_srgb)
+}
+
+/// An Oklab color as 8-bit sRGB, and whether it had to be gamut-mapped.
+///
+/// A color within sRGB (to half a level) is rounded. One beyond it is
+/// mapped by CSS Color 4's gamut mapping (§13.2, "binary search for the
+/// chroma"): in OKLCH, lightness and hue are kept and the chroma lowered
+/// until clipping the color into sRGB moves it less than a just-noticeable
+/// difference (ΔE_ok 2); that clipped color is the result. Lightness at or
+/// beyond white or black gives white or black.
+pub fn to_srgb8(c: Oklab) -> ([u8; 3], bool) {
+    let rgb8 = |v: [f64; 3]| v.map(|x| quantize(x * 255.0));
+    let origin = oklab_to_srgb(c);
+    if in_srgb_gamut(origin) {
+        return (rgb8(origin), false);
+    }
+    if c.l >= 1.0 {
+        return ([255; 3], true);
+    }
+    if c.l <= 0.0 {
+        return ([0; 3], true);
+    }
+    const JND: f64 = 0.02;
+    const EPSILON: f64 = 0.0001;
+    let clip = |v: [f64; 3]| v.map(|x| x.clamp(0.0, 1.0));
+    let (chroma, hue) = (c.chroma(), libm::atan2(c.b, c.a));
+    let at = |chroma: f64| Oklab { l: c.l, a: chroma * libm::cos(hue), b: chroma * libm::sin(hue) };
+    let delta =
+        |current: Oklab, clipped: [f64; 3]| current.delta_e(linear_to_oklab(clipped.map(srgb_to_linear))) / 100.0;
+    let mut clipped = clip(origin);
+    if delta(c, clipped) < JND {
+        return (rgb8(clipped), true);
+    }
+    let (mut min, mut max, mut min_in_gamut) = (0.0, chroma, true);
+    while max - min > EPSILON {
+        let mid = (min + max) / 2.0;
+        let current = at(mid);
+        let srgb = oklab_to_srgb(current);
+        if min_in_gamut && in_srgb_gamut(srgb) {
+            min = mid;
+            continue;
+        }
+        clipped = clip(srgb);
+        let e = delta(current, clipped);
+        if e < JND {
+            if JND - e < EPSILON {
+                break;
+            }
+            min_in_gamut = false;
+            min = mid;
+        } else {
+            max = mid;
+        }
+    }
+    (rgb8(clipped), true)
 }
 
 /// Rounds a 0..=255 component to `u8`, clamping.
@@ -174,6 +241,44 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn colors_beyond_srgb_are_mapped_by_css_color_4() {
+        // In gamut: rounded, not mapped.
+        assert_eq!(to_srgb8(rgb8_to_oklab([200, 30, 40])), ([200, 30, 40], false));
+        // Display P3's red (linear sRGB 1.2249, -0.0421, -0.0196): CSS Color 4's
+        // mapping keeps its lightness and hue and lowers the chroma. Clipping
+        // each channel would give #ff0000, a darker red (L 0.628) than the color.
+        let p3_red = linear_to_oklab([1.2249, -0.0421, -0.0196]);
+        let (rgb, mapped) = to_srgb8(p3_red);
+        assert!(mapped);
+        let got = rgb8_to_oklab(rgb);
+        assert!((got.l - p3_red.l).abs() < 0.02, "{rgb:?} {got:?}");
+        assert!((got.hue_degrees() - p3_red.hue_degrees()).abs() < 3.0, "{rgb:?} {got:?}");
+        assert!(got.chroma() < p3_red.chroma() && got.chroma() > 0.2, "{rgb:?} {got:?}");
+        // The result is in gamut and within a just-noticeable difference of the chroma it kept.
+        let kept = Oklab {
+            l: p3_red.l,
+            a: got.chroma() * libm::cos(p3_red.hue_degrees().to_radians()),
+            b: got.chroma() * libm::sin(p3_red.hue_degrees().to_radians()),
+        };
+        assert!(got.delta_e(kept) < 2.5, "{}", got.delta_e(kept));
+        // Beyond white and black.
+        assert_eq!(to_srgb8(Oklab { l: 1.2, a: 0.1, b: 0.0 }), ([255; 3], true));
+        assert_eq!(to_srgb8(Oklab { l: -0.1, a: 0.1, b: 0.0 }), ([0; 3], true));
+        // Half a level outside the gamut still only rounds.
+        let edge = srgb_to_oklab([255.4, -0.4, 0.0]);
+        assert_eq!(to_srgb8(edge), ([255, 0, 0], false));
+    }
+
+    #[test]
+    fn the_transfer_curve_extends_beyond_the_gamut() {
+        for v in [0.01, 0.3, 1.0, 1.4] {
+            assert!((srgb_to_linear(-v) + srgb_to_linear(v)).abs() < 1e-15);
+            assert!((linear_to_srgb(srgb_to_linear(v)) - v).abs() < 1e-12);
+        }
+        assert!(srgb_to_linear(1.1) > 1.0);
     }
 
     #[test]

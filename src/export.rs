@@ -205,13 +205,24 @@ pub fn to_text(p: &Palette) -> String {
     s
 }
 
-/// CSS custom properties `--cinepal-1` … on `:root`, with shares as comments.
+/// CSS custom properties `--cinepal-1` … on `:root`, with shares as
+/// comments. A color beyond sRGB is written as its hex (gamut-mapped), and
+/// again as `oklch()` for browsers that show it, in an `@supports` block (a
+/// custom property cannot fall back by itself: the last value would win
+/// everywhere).
 pub fn to_css(p: &Palette) -> String {
     let mut s = String::from(":root {\n");
     for (i, c) in p.swatches.iter().enumerate() {
         let _ = writeln!(s, "  --cinepal-{}: {}; /* {:.1}% */", i + 1, c.hex(), c.share * 100.0);
     }
     s.push_str("}\n");
+    if p.swatches.iter().any(|c| c.mapped()) {
+        s.push_str("@supports (color: oklch(0% 0 0)) {\n  :root {\n");
+        for (i, c) in p.swatches.iter().enumerate().filter(|(_, c)| c.mapped()) {
+            let _ = writeln!(s, "    --cinepal-{}: {}; /* beyond sRGB; {} there */", i + 1, c.css(), c.hex());
+        }
+        s.push_str("  }\n}\n");
+    }
     s
 }
 

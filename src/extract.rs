@@ -40,7 +40,7 @@ fn swatches_of(colors: &WeightedColors, options: &Options) -> Vec<Swatch> {
             .colors
             .iter()
             .zip(&colors.weights)
-            .map(|(c, &w)| Swatch { rgb: c.map(color::quantize), share: w / total })
+            .map(|(&c, &w)| Swatch::from_oklab(color::srgb_to_oklab(c), w / total))
             .collect();
         sw.sort_by(|a, b| b.share.total_cmp(&a.share).then(a.rgb.cmp(&b.rgb)));
         return sw;
@@ -55,8 +55,7 @@ fn swatches_of(colors: &WeightedColors, options: &Options) -> Vec<Swatch> {
         for (&l, &w) in labels.iter().zip(weights) {
             share[l as usize] += w / total;
         }
-        let sw: Vec<Swatch> =
-            centers.iter().zip(share).map(|(&c, share)| Swatch { rgb: options.space.rgb8(c), share }).collect();
+        let sw: Vec<Swatch> = centers.iter().zip(share).map(|(&c, share)| options.space.swatch(c, share)).collect();
         let mut rgb: Vec<[u8; 3]> = sw.iter().map(|s| s.rgb).collect();
         rgb.sort_unstable();
         rgb.dedup();
@@ -72,6 +71,6 @@ fn swatches_of(colors: &WeightedColors, options: &Options) -> Vec<Swatch> {
     let count = *labels.iter().max().expect("points") as usize + 1;
     cluster::cluster_means(&points, weights, &labels, count)
         .into_iter()
-        .map(|(mean, w)| Swatch { rgb: options.space.rgb8(mean), share: w / total })
+        .map(|(mean, w)| options.space.swatch(mean, w / total))
         .collect()
 }

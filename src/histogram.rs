@@ -120,7 +120,7 @@ pub fn weighted_colors_in(
             in_block = 0;
         }
         in_block += band.len();
-        image.for_each_counted_in(band, stride, alpha_threshold, |c| {
+        image.for_each_counted_wide_in(band, stride, alpha_threshold, |c| {
             let cell = &mut block[cell_index(&lut, c)];
             cell[0] += 1;
             cell[1] += c[0] as u32;
@@ -147,6 +147,7 @@ pub fn weighted_colors_in(
         colors.push([cell[1] as f64 / n, cell[2] as f64 / n, cell[3] as f64 / n]);
         weights.push(n);
     }
+    image.counted_to_srgb(&mut colors);
     Ok(WeightedColors { colors, weights, exact: false, counted })
 }
 
@@ -170,24 +171,21 @@ fn exact_colors(
 ) -> WeightedColors {
     let mut counts: HashMap<u32, u64> = HashMap::new();
     for seg in segments {
-        image.for_each_counted_in(seg.clone(), stride, alpha_threshold, |[r, g, b]| {
+        image.for_each_counted_wide_in(seg.clone(), stride, alpha_threshold, |[r, g, b]| {
             *counts.entry(u32::from_be_bytes([0, r, g, b])).or_insert(0) += 1;
         });
     }
     let mut entries: Vec<(u32, u64)> = counts.into_iter().collect();
     entries.sort_unstable_by_key(|&(c, _)| c);
-    WeightedColors {
-        colors: entries
-            .iter()
-            .map(|&(c, _)| {
-                let [_, r, g, b] = c.to_be_bytes();
-                [r as f64, g as f64, b as f64]
-            })
-            .collect(),
-        weights: entries.iter().map(|&(_, n)| n as f64).collect(),
-        exact: true,
-        counted,
-    }
+    let mut colors: Vec<[f64; 3]> = entries
+        .iter()
+        .map(|&(c, _)| {
+            let [_, r, g, b] = c.to_be_bytes();
+            [r as f64, g as f64, b as f64]
+        })
+        .collect();
+    image.counted_to_srgb(&mut colors);
+    WeightedColors { colors, weights: entries.iter().map(|&(_, n)| n as f64).collect(), exact: true, counted }
 }
 
 /// The image's weighted colors as flat arrays for a 3-D scatter (the page's

@@ -32,7 +32,37 @@ pub struct Image {
     /// What the decoder could not honour (a broken color profile, say): the
     /// palette's `warnings`.
     notes: Vec<String>,
+    /// The pixels in a wider space than sRGB, for a file whose colors reach beyond it.
+    wide: Option<Wide>,
 }
+
+/// Converts colors of a [`Wide`] encoding (0..=255 a channel, fractional:
+/// means) to extended sRGB (0..=255 within sRGB, beyond it outside), in place.
+pub type ToSrgb = std::sync::Arc<dyn Fn(&mut [[f64; 3]]) + Send + Sync>;
+
+/// The pixels of an image whose colors reach beyond sRGB, as its file
+/// encodes them (or in another wide encoding): what the palette is computed
+/// from, so that a swatch keeps a color the 8-bit sRGB pixels had to clip.
+/// Same size and layout (alpha included) as the image.
+#[derive(Clone)]
+pub struct Wide {
+    data: Vec<u8>,
+    to_srgb: ToSrgb,
+}
+
+impl std::fmt::Debug for Wide {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Wide({} bytes)", self.data.len())
+    }
+}
+
+impl PartialEq for Wide {
+    fn eq(&self, other: &Wide) -> bool {
+        self.data == other.data
+    }
+}
+
+impl Eq for Wide {}
 
 impl Image {
     /// Wraps `data`, checking that it holds exactly `width × height` pixels of `layout`.
@@ -49,7 +79,7 @@ impl Image {
                 "the image is empty ({width}x{height}); it needs at least one pixel"
             )));
         }
-        Ok(Image { width, height, layout, data, notes: Vec::new() })
+        Ok(Image { width, height, layout, data, notes: Vec::new(), wide: None })
     }
 
     /// An RGBA image from straight-alpha bytes.
@@ -93,6 +123,39 @@ impl Image {
         &mut self.data
     }
 
+    /// Replaces the bytes with `data` (of the same length) and returns the old ones.
+    #[cfg_attr(not(feature = "color"), allow(dead_code))]
+    pub(crate) fn replace_data(&mut self, data: Vec<u8>) -> Vec<u8> {
+        assert_eq!(data.len(), self.data.len(), "same size and layout");
+        std::mem::replace(&mut self.data, data)
+    }
+
+    /// Keeps `data` (same size and layout) as the image's colors beyond sRGB,
+    /// which `to_srgb` converts.
+    #[cfg_attr(not(feature = "color"), allow(dead_code))]
+    pub(crate) fn set_wide(&mut self, data: Vec<u8>, to_srgb: ToSrgb) {
+        assert_eq!(data.len(), self.data.len(), "same size and layout");
+        self.wide = Some(Wide { data, to_srgb });
+    }
+
+    /// Whether the image keeps colors beyond sRGB (see [`Wide`]).
+    pub fn is_wide(&self) -> bool {
+        self.wide.is_some()
+    }
+
+    /// The bytes the palette counts: the wide ones where the image has them.
+    pub(crate) fn counted_data(&self) -> &[u8] {
+        self.wide.as_ref().map_or(&self.data, |w| &w.data)
+    }
+
+    /// Converts colors of [`Image::counted_data`]'s encoding (0..=255, means) to
+    /// extended sRGB (0..=255 within sRGB), in place.
+    pub(crate) fn counted_to_srgb(&self, colors: &mut [[f64; 3]]) {
+        if let Some(w) = &self.wide {
+            (w.to_srgb)(colors);
+        }
+    }
+
     /// What decoding could not honour, in plain words (empty for most files).
     pub fn notes(&self) -> &[String] {
         &self.notes
@@ -126,26 +189,52 @@ impl Image {
         range: std::ops::Range<usize>,
         stride: usize,
         alpha_threshold: u8,
-        mut f: impl FnMut([u8; 3]),
+        f: impl FnMut([u8; 3]),
     ) {
-        let c = self.layout.channels();
-        let bytes = &self.data[range.start * c..range.end * c];
-        match (self.layout, stride.max(1)) {
-            (Layout::Rgb8, 1) => {
-                for p in bytes.chunks_exact(3) {
-                    f([p[0], p[1], p[2]]);
-                }
+        for_each_counted_of(&self.data, self.layout, range, stride, alpha_threshold, f);
+    }
+
+    /// As [`Image::for_each_counted_in`], over [`Image::counted_data`] (the
+    /// wide colors where the image has them).
+    #[inline]
+    pub(crate) fn for_each_counted_wide_in(
+        &self,
+        range: std::ops::Range<usize>,
+        stride: usize,
+        alpha_threshold: u8,
+        f: impl FnMut([u8; 3]),
+    ) {
+        for_each_counted_of(self.counted_data(), self.layout, range, stride, alpha_threshold, f);
+    }
+}
+
+/// [`Image::for_each_counted_in`] over `data` laid out as `layout`.
+#[inline]
+fn for_each_counted_of(
+    data: &[u8],
+    layout: Layout,
+    range: std::ops::Range<usize>,
+    stride: usize,
+    alpha_threshold: u8,
+    mut f: impl FnMut([u8; 3]),
+) {
+    let c = layout.channels();
+    let bytes = &data[range.start * c..range.end * c];
+    match (layout, stride.max(1)) {
+        (Layout::Rgb8, 1) => {
+            for p in bytes.chunks_exact(3) {
+                f([p[0], p[1], p[2]]);
             }
-            (Layout::Rgb8, s) => {
-                for p in bytes.chunks_exact(3).step_by(s) {
-                    f([p[0], p[1], p[2]]);
-                }
+        }
+        (Layout::Rgb8, s) => {
+            for p in bytes.chunks_exact(3).step_by(s) {
+                f([p[0], p[1], p[2]]);
             }
-            (Layout::Rgba8, s) => {
-                for p in bytes.chunks_exact(4).step_by(s) {
-                    if p[3] >= alpha_threshold {
-                        f([p[0], p[1], p[2]]);
-                    }
+        }
+        (Layout::Rgba8, s) => {
+            for p in bytes.chunks_exact(4).step_by(s) {
+                if p[3] >= alpha_threshold {
+                    f([p[0], p[1], p[2]]);
                 }
             }
         }

@@ -245,7 +245,7 @@ mod tests {
     use super::*;
 
     fn sw(rgb: [u8; 3]) -> Swatch {
-        Swatch { rgb, share: 0.5 }
+        Swatch::new(rgb, 0.5)
     }
 
     #[test]

@@ -344,7 +344,7 @@ mod tests {
     use super::*;
 
     fn sw(rgb: [u8; 3], share: f64) -> Swatch {
-        Swatch { rgb, share }
+        Swatch::new(rgb, share)
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use crate::choice::{serde_by_name, Choice, Named};
 use crate::color::{self, Oklab, Point};
+use crate::swatch::Swatch;
 
 /// The space colors are clustered in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -39,11 +40,22 @@ impl Space {
         }
     }
 
-    /// A point of this space as 8-bit sRGB.
+    /// A point of this space as 8-bit sRGB: rounded, or gamut-mapped when it
+    /// lies beyond sRGB ([`color::to_srgb8`]).
     pub fn rgb8(self, p: Point) -> [u8; 3] {
+        self.swatch(p, 0.0).rgb
+    }
+
+    /// The swatch of a point of this space (its exact color, and its 8-bit sRGB).
+    pub fn swatch(self, p: Point, share: f64) -> Swatch {
+        let [l, a, b] = self.oklab(p);
+        let oklab = Oklab { l, a, b };
         match self {
-            Space::Oklab => color::oklab_to_rgb8(Oklab { l: p[0], a: p[1], b: p[2] }),
-            Space::Rgb => p.map(|v| color::quantize(v * 255.0)),
+            // Within the gamut, the point's own rounding (no round trip through Oklab).
+            Space::Rgb if p.iter().all(|v| (-0.5 / 255.0..=255.5 / 255.0).contains(v)) => {
+                Swatch { rgb: p.map(|v| color::quantize(v * 255.0)), share, oklab }
+            }
+            _ => Swatch::from_oklab(oklab, share),
         }
     }
 

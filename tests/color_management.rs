@@ -16,7 +16,7 @@
 //! sRGB JPEG at the same quality. ΔE_ok 1 is below what anyone tells apart
 //! side by side (about 2).
 
-use cinepal::color::rgb8_to_oklab;
+use cinepal::color::{linear_to_oklab, srgb_to_linear, Oklab};
 use cinepal::{decode, extract, Image, Limits, Method, Options};
 use image::ImageEncoder;
 use moxcms::{ColorProfile, Layout, TransformOptions};
@@ -132,14 +132,12 @@ fn mean_abs_diff(a: &Image, b: &Image) -> f64 {
 fn palette_distance(a: &Image, b: &Image) -> f64 {
     let options = Options { method: Method::KMeans, ..Options::default() };
     let (pa, pb) = (extract(a, &options).unwrap(), extract(b, &options).unwrap());
-    // Each swatch of a against its nearest in b, and the other way round.
-    let near = |from: &[[u8; 3]], to: &[[u8; 3]]| {
-        from.iter()
-            .map(|&c| to.iter().map(|&d| rgb8_to_oklab(c).delta_e(rgb8_to_oklab(d))).fold(f64::INFINITY, f64::min))
-            .fold(0.0, f64::max)
+    // Each swatch of a against its nearest in b, and the other way round (their exact colors).
+    let near = |from: &[Oklab], to: &[Oklab]| {
+        from.iter().map(|&c| to.iter().map(|&d| c.delta_e(d)).fold(f64::INFINITY, f64::min)).fold(0.0, f64::max)
     };
-    let ha: Vec<[u8; 3]> = pa.swatches.iter().map(|s| s.rgb).collect();
-    let hb: Vec<[u8; 3]> = pb.swatches.iter().map(|s| s.rgb).collect();
+    let ha: Vec<Oklab> = pa.swatches.iter().map(|s| s.oklab()).collect();
+    let hb: Vec<Oklab> = pb.swatches.iter().map(|s| s.oklab()).collect();
     near(&ha, &hb).max(near(&hb, &ha))
 }
 
@@ -186,6 +184,150 @@ fn wide_gamut_files_read_as_their_srgb_version() {
     }
     let median = median(palettes.clone());
     assert!(median <= 1.0, "median palette distance {median:.2} ΔE_ok ({palettes:.2?})");
+}
+
+/// Display P3 colors, four of them beyond sRGB (P3's red, green and an
+/// orange and a teal as vivid), the others within it.
+const P3_PATCHES: [[u8; 3]; 10] = [
+    [255, 0, 0],
+    [0, 235, 0],
+    [255, 130, 0],
+    [0, 200, 215],
+    [40, 60, 160],
+    [240, 240, 235],
+    [25, 25, 30],
+    [120, 110, 100],
+    [200, 140, 110],
+    [150, 60, 150],
+];
+
+/// A Display P3 color (8 bits, sRGB's curve) in Oklab, by CSS Color 4's
+/// matrix from linear P3 to linear sRGB (independent of moxcms).
+fn p3_oklab(c: [u8; 3]) -> Oklab {
+    let [r, g, b] = c.map(|v| srgb_to_linear(v as f64 / 255.0));
+    linear_to_oklab([
+        1.224_940_2 * r - 0.224_940_4 * g,
+        -0.042_056_9 * r + 1.042_057_1 * g,
+        -0.019_637_6 * r - 0.078_636_1 * g + 1.098_273_5 * b,
+    ])
+}
+
+/// The P3 patches (2 rows of 5, Display P3 values) with ±2 levels of noise.
+fn p3_image() -> Vec<u8> {
+    let mut data = Vec::with_capacity((W * H * 3) as usize);
+    let mut state = 777u32;
+    for y in 0..H {
+        for x in 0..W {
+            for v in P3_PATCHES[(y * 2 / H * 5 + x * 5 / W) as usize] {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                data.push((v as i32 + ((state >> 16) % 5) as i32 - 2).clamp(0, 255) as u8);
+            }
+        }
+    }
+    data
+}
+
+/// Colors beyond sRGB are kept: each swatch has the exact color of its
+/// patch (ΔE_ok 1.5: the patches carry ±2 levels of noise, clipped at 0 and
+/// 255, and JPEG's compression), says its hex is mapped, and that hex is the
+/// color gamut-mapped. Clipping to sRGB instead would put P3's red ΔE_ok 4.7
+/// away from itself.
+#[test]
+fn colors_beyond_srgb_keep_their_exact_value() {
+    let data = p3_image();
+    let p3 = ColorProfile::new_display_p3().encode().unwrap();
+    let options = Options { method: Method::KMeans, ..Options::default() };
+    for format in [Format::Jpeg, Format::Png, Format::WebP] {
+        let img = decoded(&encode(&format, &data, Some(p3.clone())));
+        assert!(img.is_wide());
+        let palette = extract(&img, &options).unwrap();
+        for (i, &patch) in P3_PATCHES.iter().enumerate() {
+            let truth = p3_oklab(patch);
+            let s = palette
+                .swatches
+                .iter()
+                .min_by(|a, b| a.oklab().delta_e(truth).total_cmp(&b.oklab().delta_e(truth)))
+                .unwrap();
+            let d = s.oklab().delta_e(truth);
+            assert!(d <= 1.5, "patch {i} {patch:?}: nearest swatch {} is ΔE_ok {d:.2} away", s.hex());
+            let beyond = i < 4;
+            assert_eq!(s.mapped(), beyond, "patch {i}: mapped");
+            assert_eq!(s.rgb, cinepal::color::to_srgb8(s.oklab()).0);
+        }
+        // The CSS export: every hex on :root, and oklch() for the four beyond sRGB where supported.
+        let css = cinepal::export::to_css(&palette);
+        let (plain, wide) = css.split_once("@supports (color: oklch(0% 0 0))").expect("an @supports block");
+        assert_eq!(plain.matches(": #").count(), 10, "{css}");
+        assert_eq!(wide.matches(": oklch(").count(), 4, "{css}");
+        for s in palette.swatches.iter().filter(|s| s.mapped()) {
+            let [l, c, h] = s.oklch();
+            assert!(
+                wide.contains(&format!("oklch({:.2}% {c:.4} {h:.2}); /* beyond sRGB; {} there */", l * 100.0, s.hex())),
+                "{css}"
+            );
+        }
+    }
+    // A palette within sRGB has no @supports block.
+    let srgb = decoded(&encode(&Format::Png, &srgb_image(), None));
+    assert!(!cinepal::export::to_css(&extract(&srgb, &options).unwrap()).contains("@supports"));
+    // The same colors clipped into sRGB (as the still shows them) would be far off.
+    let red = p3_oklab([255, 0, 0]);
+    assert!(red.delta_e(cinepal::color::rgb8_to_oklab([255, 0, 0])) > 4.0);
+}
+
+/// A 16-bit RGB PNG of `samples`, with a gAMA chunk or an ICC profile.
+fn png16(samples: &[u16], gamma: Option<f32>, icc: Option<Vec<u8>>) -> Vec<u8> {
+    let mut info = png::Info::with_size(W, H);
+    info.color_type = png::ColorType::Rgb;
+    info.bit_depth = png::BitDepth::Sixteen;
+    info.icc_profile = icc.map(Into::into);
+    info.source_gamma = gamma.map(png::ScaledFloat::new);
+    let mut buf = Vec::new();
+    let mut w = png::Encoder::with_info(&mut buf, info).unwrap().write_header().unwrap();
+    let bytes: Vec<u8> = samples.iter().flat_map(|v| v.to_be_bytes()).collect();
+    w.write_image_data(&bytes).unwrap();
+    w.finish().unwrap();
+    buf
+}
+
+/// A 16-bit PNG is converted before its samples are rounded to 8 bits. In
+/// linear light (gAMA 1.0) rounding first would leave 8-bit linear steps,
+/// several sRGB levels apart in the dark patch (25, 25, 30 is linear 2.5 of
+/// 255); and a 16-bit ProPhoto PNG keeps its colors beyond sRGB.
+#[test]
+fn sixteen_bit_pngs_are_converted_before_rounding() {
+    let srgb = srgb_image();
+    let reference = decoded(&encode(&Format::Png, &srgb, None));
+    let linear: Vec<u16> = srgb.iter().map(|&v| (srgb_to_linear(v as f64 / 255.0) * 65535.0).round() as u16).collect();
+    let img = decoded(&png16(&linear, Some(1.0), None));
+    let d = mean_abs_diff(&img, &reference);
+    let worst = img.data().iter().zip(reference.data()).map(|(a, b)| a.abs_diff(*b)).max().unwrap();
+    // Rounded to 8 bits first, the same file is this far off (the old way).
+    let rounded: Vec<u8> = linear.iter().map(|&v| ((v as u32 + 128) / 257) as u8).collect();
+    let old = decoded(&png_with_gamma(&rounded, 1.0, None));
+    let old_worst = old.data().iter().zip(reference.data()).map(|(a, b)| a.abs_diff(*b)).max().unwrap();
+    eprintln!("16-bit linear: {d:.2} levels, worst {worst}; rounded first: worst {old_worst}");
+    assert!(d <= 0.5 && worst <= 1, "{d:.2} levels, worst {worst}");
+    assert!(old_worst >= 4, "rounding first should have cost more: {old_worst}");
+
+    // P3's patches in 16-bit ProPhoto RGB: the colors beyond sRGB are kept.
+    let p3: Vec<u8> = (0..W * H).flat_map(|i| P3_PATCHES[((i / W) * 2 / H * 5 + (i % W) * 5 / W) as usize]).collect();
+    let wide16: Vec<u16> = p3.iter().map(|&v| v as u16 * 257).collect();
+    let pro = ColorProfile::new_pro_photo_rgb();
+    let t = ColorProfile::new_display_p3()
+        .create_transform_16bit(Layout::Rgb, &pro, Layout::Rgb, TransformOptions::default())
+        .unwrap();
+    let mut samples = vec![0u16; wide16.len()];
+    t.transform(&wide16, &mut samples).unwrap();
+    let img = decoded(&png16(&samples, None, Some(pro.encode().unwrap())));
+    assert!(img.is_wide());
+    let palette = extract(&img, &Options { method: Method::KMeans, ..Options::default() }).unwrap();
+    for (i, &patch) in P3_PATCHES.iter().enumerate() {
+        let truth = p3_oklab(patch);
+        let d = palette.swatches.iter().map(|s| s.oklab().delta_e(truth)).fold(f64::INFINITY, f64::min);
+        assert!(d <= 1.0, "patch {i} {patch:?}: ΔE_ok {d:.2}");
+    }
+    assert_eq!(palette.swatches.iter().filter(|s| s.mapped()).count(), 4);
 }
 
 #[test]
@@ -258,6 +400,8 @@ fn write_page_fixtures() {
         .map(|&v| (cinepal::color::srgb_to_linear(v as f64 / 255.0).powf(0.4) * 255.0).round() as u8)
         .collect();
     std::fs::write(dir.join("patches-gamma-2.5.png"), png_with_gamma(&data, 0.4, None)).unwrap();
+    let p3 = ColorProfile::new_display_p3().encode().unwrap();
+    std::fs::write(dir.join("patches-p3-wide.png"), encode(&Format::Png, &p3_image(), Some(p3))).unwrap();
 }
 
 /// A 24-bit BMP with a V5 header and `icc` embedded after the pixels.

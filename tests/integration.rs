@@ -75,7 +75,7 @@ fn one_color_gives_one_swatch_whatever_n() {
     for method in Method::all() {
         for space in Space::all() {
             let p = extract(&image, &opts(10, method, space)).unwrap();
-            assert_eq!(p.swatches, vec![Swatch { rgb: [12, 200, 99], share: 1.0 }], "{method:?} {space:?}");
+            assert_eq!(p.swatches, vec![Swatch::new([12, 200, 99], 1.0)], "{method:?} {space:?}");
             assert_eq!((p.options.colors.get(), p.counted), (10, 256));
         }
     }
@@ -298,7 +298,7 @@ fn seed_sampling_counts_every_sth_pixel_from_the_first() {
     let image = Image::from_rgb(w, h, data).unwrap();
     let seed = extract(&image, &Options { sampling: Sampling::Seed, ..Options::default() }).unwrap();
     assert_eq!(seed.counted, pixels.div_ceil(s) as u64);
-    assert_eq!(seed.swatches, vec![Swatch { rgb: [255, 0, 0], share: 1.0 }]);
+    assert_eq!(seed.swatches, vec![Swatch::new([255, 0, 0], 1.0)]);
     let all = extract(&image, &Options::default()).unwrap();
     assert_eq!(all.counted, pixels as u64);
     assert_eq!(all.swatches.len(), 2);
@@ -320,9 +320,7 @@ fn at(k: u64, w: u32, n: usize) -> u32 {
 }
 
 fn distinct_swatches(n: usize) -> Vec<Swatch> {
-    (0..n)
-        .map(|i| Swatch { rgb: [(i * 23) as u8, (200 - i * 3) as u8, (i * 7 % 250) as u8], share: 1.0 / n as f64 })
-        .collect()
+    (0..n).map(|i| Swatch::new([(i * 23) as u8, (200 - i * 3) as u8, (i * 7 % 250) as u8], 1.0 / n as f64)).collect()
 }
 
 #[test]
@@ -414,7 +412,8 @@ fn runs(strip: &Image, y: u32) -> Vec<([u8; 4], u32, u32)> {
 #[test]
 fn proportional_widths_follow_the_shares() {
     let shares = [0.5, 0.3, 0.15, 0.05];
-    let swatches: Vec<Swatch> = shares.iter().zip(QUADRANT_COLORS).map(|(&share, rgb)| Swatch { rgb, share }).collect();
+    let swatches: Vec<Swatch> =
+        shares.iter().zip(QUADRANT_COLORS).map(|(&share, rgb)| Swatch::new(rgb, share)).collect();
     for w in [1001u32, 640, 333] {
         let strip =
             render_strip(w, &swatches, &RenderOptions { proportional: true, ..RenderOptions::default() }).unwrap();

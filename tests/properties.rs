@@ -257,7 +257,7 @@ proptest! {
         sort in named_sorts(),
     ) {
         let total: u32 = raw.iter().map(|r| r.1).sum();
-        let swatches: Vec<Swatch> = raw.iter().map(|&(rgb, w)| Swatch { rgb, share: w as f64 / total as f64 }).collect();
+        let swatches: Vec<Swatch> = raw.iter().map(|&(rgb, w)| Swatch::new(rgb, w as f64 / total as f64)).collect();
         let order = sort::order(&swatches, &sort).unwrap();
         prop_assert!(is_permutation(&order, swatches.len()), "{} gave {:?}", sort, order);
     }
@@ -265,7 +265,7 @@ proptest! {
     /// `smooth` on swatches is never longer than any other order (brute force, n ≤ 8).
     #[test]
     fn smooth_is_shortest_for_swatches(rgbs in prop::collection::vec(any::<[u8; 3]>(), 1..=8)) {
-        let swatches: Vec<Swatch> = rgbs.iter().map(|&rgb| Swatch { rgb, share: 1.0 / rgbs.len() as f64 }).collect();
+        let swatches: Vec<Swatch> = rgbs.iter().map(|&rgb| Swatch::new(rgb, 1.0 / rgbs.len() as f64)).collect();
         let colors: Vec<Oklab> = swatches.iter().map(Swatch::oklab).collect();
         let path = sort::order(&swatches, &Sort::Smooth).unwrap();
         check_shortest(&colors, &path)?;

@@ -188,7 +188,7 @@ pub fn options(data: &[u8]) {
         .map(|_| {
             let rgb = [b.u8(), b.u8(), b.u8()];
             let share = if flags & 1 == 0 { (b.u8() as f64 + 1.0) / 256.0 } else { f64::from_bits(b.u64()) };
-            Swatch { rgb, share }
+            Swatch::new(rgb, share)
         })
         .collect();
     let mut orders = Vec::new();

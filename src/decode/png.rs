@@ -4,7 +4,7 @@ use std::io::{BufRead, Seek};
 
 use image::DynamicImage;
 
-use super::profile::{check, to_srgb, ColorInfo};
+use super::profile::{check, to_srgb, ColorInfo, Rows16};
 use super::{check_size, to_image, Limits, HEADER_ALLOC};
 use crate::error::{Error, Result};
 use crate::image::Image;
@@ -12,7 +12,9 @@ use crate::image::Image;
 /// Decodes a PNG a row at a time into 8-bit RGB or RGBA: a 16-bit PNG's
 /// samples (twice the size of the 8-bit image) are never held whole. Gray
 /// becomes RGB, 16-bit samples are rounded to 8 bits (`(v + 128) / 257`, as
-/// the `image` crate does), palettes and `tRNS` are expanded by the png crate.
+/// the `image` crate does; a file with color information is converted to
+/// sRGB first, row by row, [`Rows16`]), palettes and `tRNS` are expanded by
+/// the png crate.
 pub(super) fn decode_png<R: BufRead + Seek>(stream: R, limits: &Limits) -> Result<Image> {
     let fail = |e: png::DecodingError| png_error(e, limits);
     let budget = usize::try_from(limits.max_alloc.min(HEADER_ALLOC)).unwrap_or(usize::MAX);
@@ -42,18 +44,49 @@ pub(super) fn decode_png<R: BufRead + Seek>(stream: R, limits: &Limits) -> Resul
         .map_err(|_| Error::Limits(format!("there is not enough memory for a {w}x{h} image ({} MiB)", size >> 20)))?;
     out.resize(size as usize, 0);
     let sixteen = depth == png::BitDepth::Sixteen;
-    let mut row8 = vec![0; stride];
+    // A 16-bit file with color information is converted before its samples are rounded.
+    let mut rows16 = if sixteen { Rows16::new(&colors, alpha) } else { None };
+    let mut wide = Vec::new();
+    if rows16.as_ref().is_some_and(Rows16::is_wide) {
+        wide.try_reserve_exact(size as usize).map_err(|_| {
+            Error::Limits(format!("there is not enough memory for a {w}x{h} image's wide colors ({} MiB)", size >> 20))
+        })?;
+        wide.resize(size as usize, 0);
+    }
+    let (mut row8, mut row_wide, mut row16) = (vec![0; stride], vec![0; stride], Vec::new());
     let mut line = 0;
     while let Some(row) = reader.next_interlaced_row().map_err(fail)? {
-        match row.interlace() {
+        let interlace = row.interlace();
+        if let (png::InterlaceInfo::Null(_), None) = (interlace, &rows16) {
+            // The common case: straight into the image.
+            if let Some(dest) = out.get_mut(line * stride..(line + 1) * stride) {
+                convert_png_row(row.data(), dest, channels, sixteen);
+            }
+            line += 1;
+            continue;
+        }
+        let n = row.data().len() / (channels * if sixteen { 2 } else { 1 }) * out_channels;
+        match &mut rows16 {
+            Some(rows) => {
+                expand_row16(row.data(), &mut row16, channels, out_channels);
+                rows.convert(&row16, &mut row8[..n], &mut row_wide[..n]);
+            }
+            None => convert_png_row(row.data(), &mut row8[..n], channels, sixteen),
+        }
+        match interlace {
             png::InterlaceInfo::Adam7(pass) => {
-                let n = row.data().len() / (channels * if sixteen { 2 } else { 1 }) * out_channels;
-                convert_png_row(row.data(), &mut row8[..n], channels, sixteen);
-                png::expand_interlaced_row(&mut out, stride, &row8[..n], pass, (out_channels * 8) as u8)
+                let bits = (out_channels * 8) as u8;
+                png::expand_interlaced_row(&mut out, stride, &row8[..n], pass, bits);
+                if !wide.is_empty() {
+                    png::expand_interlaced_row(&mut wide, stride, &row_wide[..n], pass, bits);
+                }
             }
             png::InterlaceInfo::Null(_) => {
                 if let Some(dest) = out.get_mut(line * stride..(line + 1) * stride) {
-                    convert_png_row(row.data(), dest, channels, sixteen);
+                    dest.copy_from_slice(&row8[..stride]);
+                }
+                if let Some(dest) = wide.get_mut(line * stride..(line + 1) * stride) {
+                    dest.copy_from_slice(&row_wide[..stride]);
                 }
                 line += 1;
             }
@@ -65,15 +98,39 @@ pub(super) fn decode_png<R: BufRead + Seek>(stream: R, limits: &Limits) -> Resul
         .as_deref()
         .and_then(image::metadata::Orientation::from_exif_chunk)
         .unwrap_or(image::metadata::Orientation::NoTransforms);
-    let mut img = if alpha {
-        DynamicImage::ImageRgba8(image::RgbaImage::from_raw(w, h, out).expect("sized above"))
-    } else {
-        DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, out).expect("sized above"))
+    let oriented = |bytes: Vec<u8>| {
+        let mut img = if alpha {
+            DynamicImage::ImageRgba8(image::RgbaImage::from_raw(w, h, bytes).expect("sized above"))
+        } else {
+            DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, bytes).expect("sized above"))
+        };
+        img.apply_orientation(orientation);
+        img
     };
-    img.apply_orientation(orientation);
-    let mut img = to_image(img)?;
-    to_srgb(&mut img, &colors);
+    let mut img = to_image(oriented(out))?;
+    match rows16 {
+        Some(rows) => {
+            if !wide.is_empty() {
+                rows.keep_wide(&mut img, oriented(wide).into_bytes());
+            }
+        }
+        None => to_srgb(&mut img, &colors),
+    }
     Ok(img)
+}
+
+/// One row of 16-bit big-endian samples, `channels` a pixel, as native
+/// 16-bit RGB (gray repeated) or RGBA (`out_channels`) in `dst`.
+fn expand_row16(src: &[u8], dst: &mut Vec<u16>, channels: usize, out_channels: usize) {
+    dst.clear();
+    for p in src.chunks_exact(2 * channels) {
+        let v = |i: usize| u16::from_be_bytes([p[2 * i], p[2 * i + 1]]);
+        match channels {
+            1 => dst.extend([v(0); 3]),
+            2 => dst.extend([v(0), v(0), v(0), v(1)]),
+            _ => dst.extend((0..out_channels).map(v)),
+        }
+    }
 }
 
 /// What a PNG says about its colors: iCCP, sRGB, gAMA, cHRM and cICP.

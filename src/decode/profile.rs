@@ -22,8 +22,17 @@
 //!   saying so (`warnings` in the palette), as browsers show such a file
 //!   unconverted.
 //!
-//! Conversions are 8-bit to 8-bit (the image is 8-bit sRGB): colors beyond
-//! sRGB are clipped per channel, as browsers clip them on an sRGB screen.
+//! - **The pixels shown** are 8-bit sRGB: colors beyond sRGB are clipped per
+//!   channel, as browsers clip them on an sRGB screen (16-bit PNGs are
+//!   converted at 16 bits and then rounded, [`Rows16`]).
+//! - **The colors counted keep what sRGB cannot show.** For a profile whose
+//!   gamut reaches beyond sRGB (more than half a level, on a 17³ grid: Display
+//!   P3, Adobe RGB, ProPhoto, Rec. 2020), the file's own 8-bit pixels are kept
+//!   beside the sRGB ones ([`crate::image::Wide`]; the conversion runs out of
+//!   place, so this costs memory, not time), the histogram counts those, and
+//!   its cells' means are converted to extended sRGB in floating point
+//!   ([`WideColors`]). A swatch then has its exact color, and its hex is
+//!   gamut-mapped ([`crate::color::to_srgb8`]).
 //! The rendering intent is the profile's perceptual one where it has tables
 //! (as skcms, Chromium's color engine, uses A2B0); matrix-shaper profiles
 //! (nearly every camera, phone and editor profile) have a single mapping.
@@ -100,6 +109,96 @@ pub fn to_srgb(img: &mut Image, info: &ColorInfo) {
         }
     }
     let _ = (img, info);
+}
+
+/// The conversion of a 16-bit PNG's rows, sample by sample before they are
+/// rounded to 8 bits (a linear-light file rounded first would lose its dark
+/// tones): to sRGB, and, for colors beyond sRGB, to a wide encoding kept for
+/// the palette (ProPhoto RGB's primaries with sRGB's curve, 8 bits).
+/// `None` for a file that needs no conversion (or, without the `color`
+/// feature, always: [`check`] has refused the others).
+pub(super) struct Rows16 {
+    #[cfg(feature = "color")]
+    to_srgb: std::sync::Arc<moxcms::Transform16BitExecutor>,
+    #[cfg(feature = "color")]
+    wide: Option<(std::sync::Arc<moxcms::Transform16BitExecutor>, WideColors)>,
+    buf: Vec<u16>,
+}
+
+impl Rows16 {
+    /// The conversion for RGB or RGBA rows (`alpha`), when `info` needs one
+    /// that an RGB profile gives (gray PNGs are converted as R = G = B).
+    pub(super) fn new(info: &ColorInfo, alpha: bool) -> Option<Rows16> {
+        #[cfg(feature = "color")]
+        {
+            let profile = source_profile(info).ok()??;
+            if profile.color_space != DataColorSpace::Rgb {
+                return None;
+            }
+            let layout = if alpha { Layout::Rgba } else { Layout::Rgb };
+            let opts = TransformOptions::default();
+            let to_srgb = profile.create_transform_16bit(layout, &ColorProfile::new_srgb(), layout, opts).ok()?;
+            let wide = WideColors::of(&profile).and_then(|_| {
+                let encoding = wide_encoding();
+                let t = profile.create_transform_16bit(layout, &encoding, layout, opts).ok()?;
+                Some((t, WideColors::of(&encoding)?))
+            });
+            Some(Rows16 { to_srgb, wide, buf: Vec::new() })
+        }
+        #[cfg(not(feature = "color"))]
+        {
+            let _ = (info, alpha);
+            None
+        }
+    }
+
+    /// Whether the rows also give the wide encoding.
+    pub(super) fn is_wide(&self) -> bool {
+        #[cfg(feature = "color")]
+        return self.wide.is_some();
+        #[cfg(not(feature = "color"))]
+        false
+    }
+
+    /// Converts one row of 16-bit samples (RGB or RGBA, native order) into
+    /// 8-bit sRGB `dst` and, when [`Rows16::is_wide`], the wide encoding `wide`.
+    pub(super) fn convert(&mut self, src: &[u16], dst: &mut [u8], wide: &mut [u8]) {
+        let to8 = |v: u16| ((v as u32 + 128) / 257) as u8;
+        self.buf.resize(src.len(), 0);
+        #[cfg(feature = "color")]
+        {
+            if self.to_srgb.transform(src, &mut self.buf).is_ok() {
+                dst.iter_mut().zip(&self.buf).for_each(|(d, &v)| *d = to8(v));
+            }
+            if let Some((t, _)) = &self.wide {
+                if t.transform(src, &mut self.buf).is_ok() {
+                    wide.iter_mut().zip(&self.buf).for_each(|(d, &v)| *d = to8(v));
+                }
+            }
+        }
+        let _ = (src, dst, wide, to8);
+    }
+
+    /// Keeps the wide rows (`wide`, same size and layout as `img`) for the palette.
+    pub(super) fn keep_wide(self, img: &mut Image, wide: Vec<u8>) {
+        #[cfg(feature = "color")]
+        if let Some((_, colors)) = self.wide {
+            img.set_wide(wide, std::sync::Arc::new(move |c: &mut [[f64; 3]]| colors.to_srgb(c)));
+        }
+        #[cfg(not(feature = "color"))]
+        let _ = (img, wide);
+    }
+}
+
+/// ProPhoto RGB's primaries with sRGB's curve: an 8-bit encoding wide enough
+/// for every photo's colors, with sRGB's even steps in lightness.
+#[cfg(feature = "color")]
+fn wide_encoding() -> ColorProfile {
+    let srgb = ColorProfile::new_srgb();
+    let mut p = ColorProfile::new_pro_photo_rgb();
+    p.cicp = None;
+    (p.red_trc, p.green_trc, p.blue_trc) = (srgb.red_trc.clone(), srgb.green_trc.clone(), srgb.blue_trc);
+    p
 }
 
 /// The note for a profile left out: "the embedded color profile `what`; its colors are read as sRGB".
@@ -219,6 +318,19 @@ fn apply(img: &mut Image, profile: &ColorProfile) -> std::result::Result<(), Str
             if is_identity(&*t, alpha)? {
                 return Ok(());
             }
+            if let Some(wide) = WideColors::of(profile) {
+                // Converted out of place: the file's own bytes are kept for the palette.
+                // (Reserved first: without the memory, the image is converted in place instead.)
+                #[allow(clippy::slow_vector_initialization)]
+                let mut out = Vec::new();
+                if out.try_reserve_exact(img.data().len()).is_ok() {
+                    out.resize(img.data().len(), 0);
+                    t.transform(img.data(), &mut out).map_err(fail)?;
+                    let source = img.replace_data(out);
+                    img.set_wide(source, std::sync::Arc::new(move |c: &mut [[f64; 3]]| wide.to_srgb(c)));
+                    return Ok(());
+                }
+            }
             let c = if alpha { 4 } else { 3 };
             let data = img.data_mut();
             let mut out = vec![0u8; CHUNK.min(data.len() / c) * c];
@@ -250,6 +362,60 @@ fn apply(img: &mut Image, profile: &ColorProfile) -> std::result::Result<(), Str
         }
         DataColorSpace::Cmyk => Err(unread("is for CMYK images, not this one's RGB")),
         other => Err(unread(&format!("is for {other:?} images, not this one's RGB"))),
+    }
+}
+
+/// The conversion of a profile's colors to extended sRGB, for the palette
+/// of an image whose colors reach beyond sRGB.
+///
+/// moxcms maps the profile to linear-light ProPhoto RGB (in floating point;
+/// its gamut holds Display P3, Adobe RGB and Rec. 2020), the two profiles'
+/// own matrices take that to linear sRGB without clipping, and sRGB's curve,
+/// extended, encodes it. (moxcms' own extended-range mode gives wrong values
+/// for profiles with sampled curves, ProPhoto's among them.)
+#[cfg(feature = "color")]
+struct WideColors {
+    to_linear: std::sync::Arc<moxcms::TransformF64Executor>,
+    matrix: moxcms::Matrix3d,
+}
+
+#[cfg(feature = "color")]
+impl WideColors {
+    /// The conversion, when `profile` has colors beyond sRGB (by more than
+    /// half a level, on a 17³ grid); `None` for one within sRGB, or one
+    /// moxcms cannot map in floating point.
+    fn of(profile: &ColorProfile) -> Option<WideColors> {
+        let mut linear = ColorProfile::new_pro_photo_rgb();
+        linear.cicp = None;
+        let one = ToneReprCurve::Parametric(vec![1.0]);
+        (linear.red_trc, linear.green_trc, linear.blue_trc) = (Some(one.clone()), Some(one.clone()), Some(one));
+        let to_linear =
+            profile.create_transform_f64(Layout::Rgb, &linear, Layout::Rgb, TransformOptions::default()).ok()?;
+        let matrix = ColorProfile::new_srgb().rgb_to_xyz_matrix().inverse().mat_mul(linear.rgb_to_xyz_matrix());
+        let wide = WideColors { to_linear, matrix };
+        let mut grid: Vec<[f64; 3]> = Vec::with_capacity(17 * 17 * 17);
+        for r in 0..17 {
+            for g in 0..17 {
+                for b in 0..17 {
+                    grid.push([r, g, b].map(|v: i32| (v * 16).min(255) as f64));
+                }
+            }
+        }
+        wide.to_srgb(&mut grid);
+        grid.iter().flatten().any(|v| !(-0.5..=255.5).contains(v)).then_some(wide)
+    }
+
+    /// Colors of the profile (0..=255, fractional) to extended sRGB (0..=255 within sRGB), in place.
+    fn to_srgb(&self, colors: &mut [[f64; 3]]) {
+        let src: Vec<f64> = colors.iter().flatten().map(|v| v / 255.0).collect();
+        let mut dst = vec![0.0; src.len()];
+        if self.to_linear.transform(&src, &mut dst).is_err() {
+            return;
+        }
+        for (c, l) in colors.iter_mut().zip(dst.chunks_exact(3)) {
+            let v = self.matrix.mul_vector(moxcms::Vector3d { v: [l[0], l[1], l[2]] }).v;
+            *c = v.map(|x| crate::color::linear_to_srgb(x) * 255.0);
+        }
     }
 }
 

@@ -81,6 +81,41 @@ for (const name of ['patches-prophoto.jpg', 'patches-gamma-2.5.png']) {
   });
 }
 
+test('colors beyond sRGB keep their value: marked on the swatch, oklch() in the CSS, as the CLI', async () => {
+  const { context, page } = await openApp(env.browser, env.server);
+  try {
+    await choose(page, fixture('patches-p3-wide.png'));
+    const hexes = await waitForPalette(page, 'patches-p3-wide.png');
+    const cli = cliPalette(fixture('patches-p3-wide.png'), []);
+    assert.deepEqual(hexes, cli.colors.map((c) => c.hex), 'the page and the CLI give the same palette');
+    const mapped = cli.colors.filter((c) => c.mapped);
+    assert.equal(mapped.length, 4, "the four patches beyond sRGB (P3's red, green, an orange and a teal)");
+    // Each such swatch says so, and carries its exact color.
+    const shown = await page.$$eval('#swatches [data-hex]', (els) =>
+      els.map((e) => ({ hex: e.dataset.hex, mapped: e.dataset.mapped === 'true', oklch: e.dataset.oklch ?? null,
+        mark: e.querySelector('.beyond')?.textContent ?? null, label: e.getAttribute('aria-label') })),
+    );
+    for (const c of cli.colors) {
+      const s = shown.find((x) => x.hex === c.hex);
+      assert.equal(s.mapped, c.mapped, c.hex);
+      if (!c.mapped) continue;
+      const [L, C, h] = c.oklch;
+      assert.equal(s.oklch, `oklch(${(L * 100).toFixed(2)}% ${C.toFixed(4)} ${h.toFixed(2)})`);
+      assert.equal(s.mark, 'beyond sRGB');
+      assert.match(s.label, /beyond sRGB/);
+    }
+    // The CSS download: every hex, and oklch() for those four where the browser supports it.
+    const { bytes } = await download(page, 'css');
+    const css = bytes.toString('utf8');
+    const [, wide] = css.split('@supports (color: oklch(0% 0 0))');
+    assert.ok(wide, css);
+    assert.equal((wide.match(/: oklch\(/g) || []).length, 4, css);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
 test('an AVIF file is decoded by the browser, and the page says so', async () => {
   const { context, page } = await openApp(env.browser, env.server);
   try {

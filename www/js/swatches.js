@@ -7,6 +7,8 @@
 import { copyText } from './clipboard.js';
 
 const DRAG_THRESHOLD = 5; // px a pointer must travel before a press becomes a drag
+// A screen that shows Display P3: swatches beyond sRGB are drawn in their own color there.
+const wideScreen = globalThis.matchMedia?.('(color-gamut: p3)') ?? { matches: false };
 
 /**
  * @param {HTMLOListElement} list
@@ -66,6 +68,19 @@ export function createSwatchList(list, { onReorder, announce }) {
     badge.setAttribute('aria-hidden', 'true');
     chip.append(badge);
     li.append(chip, hex, share);
+    if (c.mapped && c.oklch) {
+      // A color beyond sRGB: its hex is the gamut-mapped stand-in; a wide-gamut screen shows the color itself.
+      const [L, C, h] = c.oklch;
+      const exact = `oklch(${(L * 100).toFixed(2)}% ${C.toFixed(4)} ${h.toFixed(2)})`;
+      li.dataset.mapped = 'true';
+      li.dataset.oklch = exact;
+      if (wideScreen.matches) chip.style.backgroundColor = exact;
+      const mark = document.createElement('span');
+      mark.className = 'beyond';
+      mark.textContent = 'beyond sRGB';
+      mark.title = `${exact}: beyond sRGB; ${c.hex} is its nearest sRGB color`;
+      li.append(mark);
+    }
     label(li, i, n);
     return li;
   }
@@ -73,7 +88,8 @@ export function createSwatchList(list, { onReorder, announce }) {
   function label(li, i, n) {
     const hex = li.dataset.hex;
     const share = li.querySelector('.share').textContent;
-    li.setAttribute('aria-label', `${hex}, ${share} of the image, color ${i + 1} of ${n}`);
+    const beyond = li.dataset.mapped ? ' (beyond sRGB; the hex is its nearest sRGB color)' : '';
+    li.setAttribute('aria-label', `${hex}${beyond}, ${share} of the image, color ${i + 1} of ${n}`);
   }
 
   function relabel() {
