@@ -33,6 +33,7 @@
 //!   its cells' means are converted to extended sRGB in floating point
 //!   ([`WideColors`]). A swatch then has its exact color, and its hex is
 //!   gamut-mapped ([`crate::color::to_srgb8`]).
+//!
 //! The rendering intent is the profile's perceptual one where it has tables
 //! (as skcms, Chromium's color engine, uses A2B0); matrix-shaper profiles
 //! (nearly every camera, phone and editor profile) have a single mapping.
