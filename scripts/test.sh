@@ -19,6 +19,11 @@ cargo clippy --all-targets -- -D warnings
 cargo clippy --lib --no-default-features -- -D warnings
 
 echo "== engine tests (unit, property, integration, CLI, doctests)"
+# A CMYK press profile for the color tests (Ghostscript's, used from the system).
+if [ ! -f /usr/share/color/icc/ghostscript/default_cmyk.icc ]; then
+    as_root apt-get update
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libgs-common
+fi
 cargo test --release
 
 echo "== tools for the browser tests"

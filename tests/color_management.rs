@@ -330,6 +330,88 @@ fn sixteen_bit_pngs_are_converted_before_rounding() {
     assert_eq!(palette.swatches.iter().filter(|s| s.mapped()).count(), 4);
 }
 
+/// Ghostscript's default CMYK profile (a SWOP-like press profile with
+/// tables; AGPL, Debian's `libgs-common`, which `scripts/test.sh` installs),
+/// used from the system, never copied into the project.
+const GS_CMYK: &str = "/usr/share/color/icc/ghostscript/default_cmyk.icc";
+
+/// Ten ink patches (C, M, Y, K; 0 = no ink) with ±2 levels of noise.
+fn cmyk_inks() -> Vec<u8> {
+    const INKS: [[u8; 4]; 10] = [
+        [0, 0, 0, 0],
+        [255, 0, 0, 0],
+        [0, 255, 0, 0],
+        [0, 0, 255, 0],
+        [0, 0, 0, 255],
+        [0, 255, 255, 0],
+        [255, 0, 255, 0],
+        [200, 120, 0, 40],
+        [30, 60, 90, 20],
+        [120, 120, 120, 120],
+    ];
+    let mut state = 99u32;
+    let mut out = Vec::with_capacity((W * H * 4) as usize);
+    for y in 0..H {
+        for x in 0..W {
+            for v in INKS[(y * 2 / H * 5 + x * 5 / W) as usize] {
+                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+                out.push((v as i32 + ((state >> 16) % 5) as i32 - 2).clamp(0, 255) as u8);
+            }
+        }
+    }
+    out
+}
+
+/// A CMYK JPEG of [`cmyk_inks`] with `icc` embedded (jpeg-encoder writes Adobe's inverted CMYK).
+fn cmyk_jpeg(icc: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut enc = jpeg_encoder::Encoder::new(&mut out, 95);
+    enc.add_icc_profile(icc).unwrap();
+    enc.encode(&cmyk_inks(), W as u16, H as u16, jpeg_encoder::ColorType::Cmyk).unwrap();
+    out
+}
+
+/// A CMYK JPEG is shown through its own CMYK profile: its pixels are the
+/// profile's conversion of its inks (within 3 levels: JPEG's compression),
+/// not the naive (1 − C)(1 − K) formula, which is far from the press colors.
+#[test]
+fn a_cmyk_jpeg_is_shown_through_its_profile() {
+    let icc =
+        std::fs::read(GS_CMYK).expect("Ghostscript's CMYK profile (Debian libgs-common; scripts/test.sh installs it)");
+    let img = decoded(&cmyk_jpeg(&icc));
+    assert!(img.notes().is_empty(), "{:?}", img.notes());
+    let inks = cmyk_inks();
+    let t = ColorProfile::new_from_slice(&icc)
+        .unwrap()
+        .create_transform_8bit(Layout::Rgba, &ColorProfile::new_srgb(), Layout::Rgb, TransformOptions::default())
+        .unwrap();
+    let mut want = vec![0u8; inks.len() / 4 * 3];
+    t.transform(&inks, &mut want).unwrap();
+    let want = Image::from_rgb(W, H, want).unwrap();
+    let d = mean_abs_diff(&img, &want);
+    let ink = |v: u8, k: u8| (((255 - v as u32) * (255 - k as u32) + 127) / 255) as u8;
+    let naive: Vec<u8> =
+        inks.chunks_exact(4).flat_map(|p| [ink(p[0], p[3]), ink(p[1], p[3]), ink(p[2], p[3])]).collect();
+    let naive_d = mean_abs_diff(&Image::from_rgb(W, H, naive).unwrap(), &want);
+    eprintln!("CMYK through its profile: {d:.2} levels; the naive formula: {naive_d:.2}");
+    assert!(d <= 3.0, "{d:.2} levels from the profile's own conversion");
+    assert!(naive_d > 10.0, "the profile changed little: {naive_d:.2}");
+    // Full cyan ink is the press's cyan, not (0, 255, 255).
+    let cyan = img.rgba_at(W * 3 / 10, H / 4);
+    assert!(cyan[0] < 40 && cyan[1] > 140 && cyan[1] < 200 && cyan[2] > 200, "{cyan:?}");
+}
+
+/// Writes the CMYK JPEG with Ghostscript's profile to `$CINEPAL_FIXTURE_DIR`
+/// (for `tests/e2e/colors.test.mjs`, which compares the page with Chromium's
+/// own rendering of it; the profile's licence keeps it out of the repository).
+#[test]
+#[ignore]
+fn write_cmyk_fixture() {
+    let dir = std::env::var("CINEPAL_FIXTURE_DIR").expect("CINEPAL_FIXTURE_DIR");
+    let icc = std::fs::read(GS_CMYK).unwrap();
+    std::fs::write(std::path::Path::new(&dir).join("patches-cmyk.jpg"), cmyk_jpeg(&icc)).unwrap();
+}
+
 #[test]
 fn a_profile_that_swaps_red_and_green_shows_red_as_red() {
     let mut swapped = ColorProfile::new_srgb();

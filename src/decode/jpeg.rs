@@ -2,7 +2,7 @@
 
 use image::DynamicImage;
 
-use super::profile::{check, to_srgb, ColorInfo};
+use super::profile::{check, cmyk_to_srgb, to_srgb, ColorInfo};
 use super::{check_size, to_image, Limits};
 use crate::error::{Error, Result};
 use crate::image::Image;
@@ -128,9 +128,13 @@ fn zune_error(e: zune_jpeg::errors::DecodeErrors, limits: &Limits) -> Error {
 /// than the frame), and 4-component (CMYK, YCCK) frames whose components are
 /// sampled differently. Reads the header segments up to the first scan.
 fn zune_jpeg_misreads(bytes: &[u8]) -> bool {
-    let (mut sequential, mut components, mut sampling) = (false, 0usize, Vec::new());
+    let (mut sequential, mut components, mut sampling, mut cmyk_profile) = (false, 0usize, Vec::new(), false);
     for (marker, seg, _) in jpeg_segments(bytes) {
         match marker {
+            // The first segment of an ICC profile for CMYK (its color space at byte 16).
+            0xe2 if seg.starts_with(b"ICC_PROFILE\0\x01") && seg.get(14 + 16..14 + 20) == Some(b"CMYK") => {
+                cmyk_profile = true;
+            }
             0xc0..=0xc2 if seg.len() >= 6 => {
                 sequential = marker != 0xc2;
                 components = seg[5] as usize;
@@ -140,7 +144,8 @@ fn zune_jpeg_misreads(bytes: &[u8]) -> bool {
                 let in_scan = seg.first().copied().unwrap_or(0) as usize;
                 let non_interleaved = sequential && in_scan < components;
                 let mixed_cmyk = components == 4 && sampling.windows(2).any(|w| w[0] != w[1]);
-                return non_interleaved || mixed_cmyk;
+                // (jpeg-decoder gives a CMYK file's inks, which its profile converts.)
+                return non_interleaved || mixed_cmyk || (components == 4 && cmyk_profile);
             }
             _ => {}
         }
@@ -196,17 +201,30 @@ fn decode_jpeg_with_jpeg_decoder(bytes: &[u8], limits: &Limits) -> Result<Image>
     check_size(w, h, limits)?;
     let orientation = decoder.exif_data().and_then(Orientation::from_exif_chunk).unwrap_or(Orientation::NoTransforms);
     // (Its APP2 segments come before the frame header, which read_info has read.)
-    let colors = jpeg_colors(bytes, decoder.icc_profile());
+    let mut colors = jpeg_colors(bytes, decoder.icc_profile());
     check(&colors)?;
+    let mut notes = Vec::new();
     let pixels = decoder.decode().map_err(corrupt)?;
     let short = || Error::Decode("the JPEG file is corrupt: fewer pixels than its size".into());
     let mut img = match info.pixel_format {
         PixelFormat::L8 => DynamicImage::ImageLuma8(image::GrayImage::from_raw(w, h, pixels).ok_or_else(short)?),
         PixelFormat::RGB24 => DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, pixels).ok_or_else(short)?),
         PixelFormat::CMYK32 => {
-            let ink = |v: u8, k: u8| (((255 - v as u32) * (255 - k as u32) + 127) / 255) as u8;
-            let rgb =
-                pixels.chunks_exact(4).flat_map(|p| [ink(p[0], p[3]), ink(p[1], p[3]), ink(p[2], p[3])]).collect();
+            let rgb = match cmyk_to_srgb(&pixels, &colors) {
+                Some(Ok(rgb)) => {
+                    // Converted by its own profile: nothing is left for `to_srgb`.
+                    colors = ColorInfo::default();
+                    rgb
+                }
+                not_converted => {
+                    if let Some(Err(note)) = not_converted {
+                        notes.push(note);
+                        colors = ColorInfo::default();
+                    }
+                    let ink = |v: u8, k: u8| (((255 - v as u32) * (255 - k as u32) + 127) / 255) as u8;
+                    pixels.chunks_exact(4).flat_map(|p| [ink(p[0], p[3]), ink(p[1], p[3]), ink(p[2], p[3])]).collect()
+                }
+            };
             DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, rgb).ok_or_else(short)?)
         }
         PixelFormat::L16 => {
@@ -215,6 +233,9 @@ fn decode_jpeg_with_jpeg_decoder(bytes: &[u8], limits: &Limits) -> Result<Image>
     };
     img.apply_orientation(orientation);
     let mut img = to_image(img)?;
+    for note in notes {
+        img.add_note(note);
+    }
     to_srgb(&mut img, &colors);
     Ok(img)
 }

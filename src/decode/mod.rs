@@ -204,14 +204,15 @@ fn decode_with<R: BufRead + Seek>(mut reader: ImageReader<R>, format: ImageForma
         let stream = reader.into_inner();
         return decode_png(stream, limits);
     }
-    // A BMP's embedded profile (V5 header), which the `image` crate does not read.
-    let mut bmp_colors = None;
+    // A BMP's embedded profile (V5 header) and declared alpha, which the `image` crate does not read.
+    let (mut bmp_colors, mut bmp_alpha) = (None, None);
     if format == ImageFormat::Bmp {
         let mut stream = reader.into_inner();
         bmp_colors = Some(match bmp_profile(&mut stream) {
             Ok(icc) => ColorInfo { icc, ..ColorInfo::default() },
             Err(why) => ColorInfo { icc_error: Some(why), ..ColorInfo::default() },
         });
+        bmp_alpha = bmp_declared_alpha(&mut stream, limits);
         stream.seek(SeekFrom::Start(0)).map_err(|e| Error::Decode(format!("the file could not be read: {e}")))?;
         reader = ImageReader::with_format(stream, ImageFormat::Bmp);
     }
@@ -261,9 +262,62 @@ fn decode_with<R: BufRead + Seek>(mut reader: ImageReader<R>, format: ImageForma
         e => map_error(e, name, limits),
     })?;
     img.apply_orientation(orientation);
+    if let Some(alpha) = bmp_alpha.filter(|a| a.len() as u64 == img.width() as u64 * img.height() as u64) {
+        let mut rgba = img.into_rgba8();
+        for (p, a) in rgba.pixels_mut().zip(alpha) {
+            p.0[3] = a;
+        }
+        img = DynamicImage::ImageRgba8(rgba);
+    }
     let mut img = to_image(img)?;
     profile::to_srgb(&mut img, &colors);
     Ok(img)
+}
+
+/// The alpha of a 32-bit uncompressed (BI_RGB) BMP whose V3, V4 or V5 header
+/// declares an alpha mask, row by row from the top; `None` when it declares
+/// none, or every pixel's alpha is 0 (a writer that declares alpha but
+/// leaves it empty: shown opaque, as browsers show it). The `image` crate
+/// reads alpha only from BI_BITFIELDS files.
+fn bmp_declared_alpha<R: Read + Seek>(s: &mut R, limits: &Limits) -> Option<Vec<u8>> {
+    let u32_at = |b: &[u8], at: usize| u32::from_le_bytes([b[at], b[at + 1], b[at + 2], b[at + 3]]);
+    let mut head = [0u8; 14 + 56];
+    s.seek(SeekFrom::Start(0)).ok()?;
+    s.read_exact(&mut head).ok()?;
+    let (offset, header) = (u32_at(&head, 10) as u64, u32_at(&head, 14));
+    let (w, h) = (u32_at(&head, 18) as i32, u32_at(&head, 22) as i32);
+    let (bits, compression, mask) =
+        (u16::from_le_bytes([head[28], head[29]]), u32_at(&head, 30), u32_at(&head, 14 + 52));
+    if header < 56 || bits != 32 || compression != 0 || mask == 0 || w <= 0 || h == 0 {
+        return None;
+    }
+    let (w, rows) = (w as u64, h.unsigned_abs() as u64);
+    if w * rows > limits.max_pixels {
+        return None;
+    }
+    let (shift, top) = (mask.trailing_zeros(), (mask >> mask.trailing_zeros()) as u64);
+    let mut alpha = Vec::with_capacity((w * rows) as usize);
+    let mut row = vec![0u8; (w * 4) as usize];
+    s.seek(SeekFrom::Start(offset)).ok()?;
+    for _ in 0..rows {
+        s.read_exact(&mut row).ok()?;
+        alpha.extend(row.chunks_exact(4).map(|p| {
+            let v = ((u32::from_le_bytes([p[0], p[1], p[2], p[3]]) & mask) >> shift) as u64;
+            (v * 255 / top) as u8
+        }));
+    }
+    if alpha.iter().all(|&a| a == 0) {
+        return None;
+    }
+    if h > 0 {
+        // Bottom-up rows: the file's first row is the image's last.
+        let mut flipped = Vec::with_capacity(alpha.len());
+        for r in alpha.chunks_exact(w as usize).rev() {
+            flipped.extend_from_slice(r);
+        }
+        alpha = flipped;
+    }
+    Some(alpha)
 }
 
 fn to_image(img: DynamicImage) -> Result<Image> {
@@ -334,6 +388,50 @@ fn map_error_lines(e: ImageError, name: &str, limits: &Limits) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::Layout;
+
+    /// A 32-bit uncompressed (BI_RGB) BMP with a V5 header declaring `alpha_mask`,
+    /// bottom-up, pixels given top row first as BGRA bytes.
+    fn bmp32_v5(w: u32, h: u32, bgra: &[[u8; 4]], alpha_mask: u32) -> Vec<u8> {
+        let le = |out: &mut Vec<u8>, v: u32| out.extend_from_slice(&v.to_le_bytes());
+        let mut out = b"BM".to_vec();
+        le(&mut out, 14 + 124 + w * h * 4);
+        le(&mut out, 0);
+        le(&mut out, 14 + 124);
+        for v in [124, w, h] {
+            le(&mut out, v);
+        }
+        out.extend_from_slice(&1u16.to_le_bytes());
+        out.extend_from_slice(&32u16.to_le_bytes());
+        for v in [0, w * h * 4, 2835, 2835, 0, 0, 0x00ff_0000, 0x0000_ff00, 0x0000_00ff, alpha_mask] {
+            le(&mut out, v); // BI_RGB, sizes, resolution, colors; the R, G, B and A masks
+        }
+        le(&mut out, 0x7352_4742); // bV5CSType: LCS_sRGB
+        out.resize(14 + 124, 0);
+        for row in bgra.chunks_exact(w as usize).rev() {
+            out.extend(row.iter().flatten());
+        }
+        out
+    }
+
+    #[test]
+    fn a_bmp_whose_header_declares_alpha_keeps_it() {
+        // Top row: opaque red, half-transparent green; bottom row: transparent blue, opaque white.
+        let px = [[0, 0, 255, 255], [0, 255, 0, 128], [255, 0, 0, 0], [255, 255, 255, 255]];
+        let img = decode(&bmp32_v5(2, 2, &px, 0xff00_0000), &Limits::default()).unwrap();
+        assert_eq!(img.layout(), Layout::Rgba8);
+        assert_eq!(
+            [img.rgba_at(0, 0), img.rgba_at(1, 0), img.rgba_at(0, 1), img.rgba_at(1, 1)],
+            [[255, 0, 0, 255], [0, 255, 0, 128], [0, 0, 255, 0], [255, 255, 255, 255]]
+        );
+        // No alpha mask declared: the fourth byte is padding, the image opaque (as Windows reads it).
+        let img = decode(&bmp32_v5(2, 2, &px, 0), &Limits::default()).unwrap();
+        assert_eq!((img.layout(), img.rgba_at(0, 1)), (Layout::Rgb8, [0, 0, 255, 255]));
+        // Declared but every alpha 0 (a writer that leaves it empty): opaque, as browsers show it.
+        let empty: Vec<[u8; 4]> = px.iter().map(|p| [p[0], p[1], p[2], 0]).collect();
+        let img = decode(&bmp32_v5(2, 2, &empty, 0xff00_0000), &Limits::default()).unwrap();
+        assert_eq!((img.layout(), img.rgba_at(1, 0)), (Layout::Rgb8, [0, 255, 0, 255]));
+    }
 
     fn png(w: u32, h: u32, rgba: &[u8]) -> Vec<u8> {
         let mut out = Vec::new();

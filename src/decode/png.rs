@@ -26,12 +26,24 @@ pub(super) fn decode_png<R: BufRead + Seek>(stream: R, limits: &Limits) -> Resul
     let (w, h) = (reader.info().width, reader.info().height);
     let colors = png_colors(reader.info());
     check(&colors)?;
+    // An APNG whose default image is not part of its animation shows, in a
+    // browser, its first frame (the default image is for viewers without APNG).
+    let frame = if reader.info().animation_control.is_some() && reader.info().frame_control.is_none() {
+        let f = *reader.next_frame_info().map_err(fail)?;
+        if f.x_offset as u64 + f.width as u64 > w as u64 || f.y_offset as u64 + f.height as u64 > h as u64 {
+            return Err(Error::Decode("the PNG file is corrupt: its first frame lies outside the image".into()));
+        }
+        Some(f)
+    } else {
+        None
+    };
+    let (fw, fh) = frame.map_or((w, h), |f| (f.width, f.height));
     let (color, depth) = reader.output_color_type();
     let channels = color.samples();
-    let alpha = matches!(color, png::ColorType::GrayscaleAlpha | png::ColorType::Rgba);
+    let mut alpha = matches!(color, png::ColorType::GrayscaleAlpha | png::ColorType::Rgba);
     let out_channels = if alpha { 4 } else { 3 };
-    let stride = w as usize * out_channels;
-    let size = stride as u64 * h as u64;
+    let stride = fw as usize * out_channels;
+    let size = stride as u64 * fh as u64;
     if size > limits.max_alloc {
         return Err(Error::Limits(format!(
             "the PNG needs {} MiB of memory; the limit is {} MiB",
@@ -92,6 +104,15 @@ pub(super) fn decode_png<R: BufRead + Seek>(stream: R, limits: &Limits) -> Resul
             }
         }
     }
+    if let Some(f) = frame.filter(|f| (f.width, f.height) != (w, h)) {
+        // A first frame smaller than the image: on a transparent canvas, as APNG composes it.
+        let place = |bytes: Vec<u8>| place_frame(&bytes, out_channels, (f.x_offset, f.y_offset, fw, fh), (w, h));
+        out = place(out);
+        if !wide.is_empty() {
+            wide = place(wide);
+        }
+        alpha = true;
+    }
     let orientation = reader
         .info()
         .exif_metadata
@@ -117,6 +138,21 @@ pub(super) fn decode_png<R: BufRead + Seek>(stream: R, limits: &Limits) -> Resul
         None => to_srgb(&mut img, &colors),
     }
     Ok(img)
+}
+
+/// An RGBA canvas `w × h`, transparent black, with the frame's pixels
+/// (`channels` a pixel) at `(x, y)`.
+fn place_frame(frame: &[u8], channels: usize, (x, y, fw, fh): (u32, u32, u32, u32), (w, h): (u32, u32)) -> Vec<u8> {
+    let mut canvas = vec![0u8; w as usize * h as usize * 4];
+    for (r, src) in frame.chunks_exact(fw as usize * channels).enumerate().take(fh as usize) {
+        let start = ((y as usize + r) * w as usize + x as usize) * 4;
+        let dst = &mut canvas[start..start + fw as usize * 4];
+        for (d, p) in dst.chunks_exact_mut(4).zip(src.chunks_exact(channels)) {
+            d[..3].copy_from_slice(&p[..3]);
+            d[3] = if channels == 4 { p[3] } else { 255 };
+        }
+    }
+    canvas
 }
 
 /// One row of 16-bit big-endian samples, `channels` a pixel, as native
@@ -286,5 +322,50 @@ mod tests {
         let ours = decode(&bytes, &Limits::default()).unwrap();
         assert_eq!((ours.width(), ours.height()), (7, 13));
         assert!(ours == reference(&bytes), "EXIF-rotated 16-bit PNG: other pixels than the image crate's");
+    }
+
+    /// An APNG of `w × h` whose default image (red) is not part of its
+    /// animation, and whose first frame (blue, or `frame` at an offset) is.
+    fn apng_with_hidden_default(w: u32, h: u32, frame: Option<(u32, u32, u32, u32)>) -> Vec<u8> {
+        let mut out = Vec::new();
+        let mut e = png::Encoder::new(&mut out, w, h);
+        e.set_color(png::ColorType::Rgb);
+        e.set_depth(png::BitDepth::Eight);
+        e.set_animated(1, 0).unwrap();
+        e.set_sep_def_img(true).unwrap();
+        let mut writer = e.write_header().unwrap();
+        writer.write_image_data(&[255, 0, 0].repeat((w * h) as usize)).unwrap();
+        let (x, y, fw, fh) = frame.unwrap_or((0, 0, w, h));
+        writer.set_frame_dimension(fw, fh).unwrap();
+        writer.set_frame_position(x, y).unwrap();
+        writer.write_image_data(&[0, 0, 255].repeat((fw * fh) as usize)).unwrap();
+        writer.finish().unwrap();
+        out
+    }
+
+    #[test]
+    fn an_apng_whose_default_image_is_hidden_gives_its_first_frame() {
+        let img = decode(&apng_with_hidden_default(6, 4, None), &Limits::default()).unwrap();
+        assert_eq!(
+            (img.layout(), img.rgba_at(0, 0), img.rgba_at(5, 3)),
+            (crate::Layout::Rgb8, [0, 0, 255, 255], [0, 0, 255, 255])
+        );
+        // A smaller first frame lies on a transparent canvas.
+        let img = decode(&apng_with_hidden_default(6, 4, Some((2, 1, 3, 2))), &Limits::default()).unwrap();
+        assert_eq!(img.layout(), crate::Layout::Rgba8);
+        assert_eq!(
+            (img.rgba_at(0, 0), img.rgba_at(2, 1), img.rgba_at(4, 2), img.rgba_at(5, 3)),
+            ([0; 4], [0, 0, 255, 255], [0, 0, 255, 255], [0; 4])
+        );
+        // An APNG whose default image is its first frame is read as before.
+        let mut out = Vec::new();
+        let mut e = png::Encoder::new(&mut out, 2, 2);
+        e.set_color(png::ColorType::Rgb);
+        e.set_animated(2, 0).unwrap();
+        let mut writer = e.write_header().unwrap();
+        writer.write_image_data(&[255, 0, 0].repeat(4)).unwrap();
+        writer.write_image_data(&[0, 255, 0].repeat(4)).unwrap();
+        writer.finish().unwrap();
+        assert_eq!(decode(&out, &Limits::default()).unwrap().rgba_at(1, 1), [255, 0, 0, 255]);
     }
 }

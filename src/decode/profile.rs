@@ -112,6 +112,108 @@ pub fn to_srgb(img: &mut Image, info: &ColorInfo) {
     let _ = (img, info);
 }
 
+/// A CMYK JPEG's inks (4 bytes a pixel, 0 = no ink) through its embedded
+/// CMYK profile to 8-bit sRGB (3 bytes a pixel), as browsers show such a
+/// file: `None` when it has no CMYK profile (the inks are then shown by the
+/// naive formula), a note when the profile cannot be read or applied.
+///
+/// moxcms evaluates the profile (in floating point) on a 17⁴ grid of inks;
+/// each pixel is interpolated in that grid here, in integers. (moxcms' own
+/// table transforms interpolate with SIMD where the processor has it, so the
+/// native CLI and the WebAssembly page would differ by a level here and
+/// there; this way they give the same pixels.) CMYK colors are not kept
+/// beyond sRGB: press gamuts barely leave it.
+pub(super) fn cmyk_to_srgb(inks: &[u8], info: &ColorInfo) -> Option<std::result::Result<Vec<u8>, String>> {
+    #[cfg(feature = "color")]
+    {
+        let icc = info.icc.as_ref()?;
+        if icc.get(16..20) != Some(b"CMYK") {
+            return None;
+        }
+        let profile = match source_profile(info) {
+            Ok(Some(p)) => p,
+            Ok(None) => return None,
+            Err(note) => return Some(Err(note)),
+        };
+        let fail = |e: moxcms::CmsError| unread(&format!("cannot be applied ({e})"));
+        let grid = match CmykGrid::of(&profile) {
+            Ok(g) => g,
+            Err(e) => return Some(Err(fail(e))),
+        };
+        Some(Ok(inks.chunks_exact(4).flat_map(|p| grid.at([p[0], p[1], p[2], p[3]])).collect()))
+    }
+    #[cfg(not(feature = "color"))]
+    {
+        let _ = (inks, info);
+        None
+    }
+}
+
+/// A CMYK profile sampled to sRGB on a grid of [`CmykGrid::N`]⁴ inks (16-bit results).
+#[cfg(feature = "color")]
+struct CmykGrid {
+    table: Vec<[u16; 3]>,
+}
+
+#[cfg(feature = "color")]
+impl CmykGrid {
+    /// Grid points an ink.
+    const N: usize = 17;
+
+    fn of(profile: &ColorProfile) -> std::result::Result<CmykGrid, moxcms::CmsError> {
+        let n = Self::N;
+        let t = profile.create_transform_f64(
+            Layout::Rgba,
+            &ColorProfile::new_srgb(),
+            Layout::Rgb,
+            TransformOptions::default(),
+        )?;
+        let mut src = Vec::with_capacity(n.pow(4) * 4);
+        for c in 0..n {
+            for m in 0..n {
+                for y in 0..n {
+                    for k in 0..n {
+                        src.extend([c, m, y, k].map(|v| v as f64 / (n - 1) as f64));
+                    }
+                }
+            }
+        }
+        let mut dst = vec![0.0; n.pow(4) * 3];
+        t.transform(&src, &mut dst)?;
+        let table =
+            dst.chunks_exact(3).map(|v| [0, 1, 2].map(|i| (v[i].clamp(0.0, 1.0) * 65535.0).round() as u16)).collect();
+        Ok(CmykGrid { table })
+    }
+
+    /// The sRGB of one pixel's inks: quadrilinear interpolation in the grid.
+    fn at(&self, inks: [u8; 4]) -> [u8; 3] {
+        let n = Self::N;
+        // Each ink's grid cell and its position in it (0..=256).
+        let cell = inks.map(|v| {
+            let x = v as u32 * (n as u32 - 1) * 256 / 255;
+            let i = ((x >> 8) as usize).min(n - 2);
+            (i, x - (i as u32) * 256)
+        });
+        let mut acc = [0u64; 3];
+        for corner in 0..16usize {
+            let mut index = 0;
+            let mut weight = 1u64;
+            for (d, &(i, f)) in cell.iter().enumerate() {
+                let up = (corner >> (3 - d)) & 1;
+                index = index * n + i + up;
+                weight *= if up == 1 { f as u64 } else { 256 - f as u64 };
+            }
+            if weight != 0 {
+                for (a, &v) in acc.iter_mut().zip(&self.table[index]) {
+                    *a += weight * v as u64;
+                }
+            }
+        }
+        // Weights sum to 256⁴ = 2³²; 16 bits to 8, rounded.
+        acc.map(|a| ((((a + (1 << 31)) >> 32) as u32 + 128) / 257) as u8)
+    }
+}
+
 /// The conversion of a 16-bit PNG's rows, sample by sample before they are
 /// rounded to 8 bits (a linear-light file rounded first would lose its dark
 /// tones): to sRGB, and, for colors beyond sRGB, to a wide encoding kept for

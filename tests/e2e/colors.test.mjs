@@ -13,6 +13,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { openApp, choose, waitForPalette, compositePixels, cliPalette, download, useBrowser, ROOT } from './helpers.mjs';
 
 const env = useBrowser('cinepal-colors-');
@@ -80,6 +81,33 @@ for (const name of ['patches-prophoto.jpg', 'patches-gamma-2.5.png']) {
     }
   });
 }
+
+test('a CMYK JPEG is drawn through its CMYK profile as Chromium shows it, and the palette is the CLI\'s', async () => {
+  // Written by the engine's tests with Ghostscript's CMYK profile (kept out of the repository: its licence).
+  execFileSync('cargo', ['test', '--release', '--quiet', '--test', 'color_management', '--', '--ignored', 'write_cmyk_fixture'], {
+    cwd: ROOT, stdio: 'inherit', env: { ...process.env, CINEPAL_FIXTURE_DIR: env.tmp },
+  });
+  const file = path.join(env.tmp, 'patches-cmyk.jpg');
+  const { context, page } = await openApp(env.browser, env.server);
+  try {
+    await choose(page, file);
+    const hexes = await waitForPalette(page, 'patches-cmyk.jpg');
+    const composite = await compositePixels(page);
+    const ref = await browserPixels(page, file);
+    // 6 levels, not 3: on this table-based press profile moxcms and Chromium's skcms disagree
+    // by themselves (skcms draws 100 % black as (67, 68, 71), moxcms as (55, 53, 53); paper
+    // white as (252, 253, 254) against (255, 255, 255)): 4.0 levels on average. The naive
+    // (1 − C)(1 − K) formula, used before, is 30 levels from the profile's colors.
+    const d = meanDiff(composite, ref);
+    assert.ok(d <= 6, `${d.toFixed(2)} levels from Chromium's rendering`);
+    const cli = cliPalette(file, []);
+    assert.deepEqual(hexes, cli.colors.map((c) => c.hex), 'the page and the CLI give the same palette');
+    assert.deepEqual(cli.warnings, []);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
 
 test('colors beyond sRGB keep their value: marked on the swatch, oklch() in the CSS, as the CLI', async () => {
   const { context, page } = await openApp(env.browser, env.server);
