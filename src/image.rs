@@ -40,14 +40,22 @@ pub struct Image {
 /// means) to extended sRGB (0..=255 within sRGB, beyond it outside), in place.
 pub type ToSrgb = std::sync::Arc<dyn Fn(&mut [[f64; 3]]) + Send + Sync>;
 
+/// Converts pixels of a [`Wide`] encoding (same layout) to the 8-bit sRGB
+/// shown, clipped: `(source, shown)`.
+pub type Show = std::sync::Arc<dyn Fn(&[u8], &mut [u8]) + Send + Sync>;
+
 /// The pixels of an image whose colors reach beyond sRGB, as its file
 /// encodes them (or in another wide encoding): what the palette is computed
 /// from, so that a swatch keeps a color the 8-bit sRGB pixels had to clip.
-/// Same size and layout (alpha included) as the image.
+/// Same size and layout (alpha included) as the image. The sRGB pixels
+/// shown are converted from them when first asked for ([`Image::data`]),
+/// so a palette alone (the CLI's JSON) costs no conversion of every pixel.
 #[derive(Clone)]
 pub struct Wide {
     data: Vec<u8>,
     to_srgb: ToSrgb,
+    show: Show,
+    shown: std::sync::OnceLock<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Wide {
@@ -112,30 +120,43 @@ impl Image {
         self.layout
     }
 
-    /// The raw bytes, row-major, top row first.
+    /// The raw bytes (8-bit sRGB), row-major, top row first.
     pub fn data(&self) -> &[u8] {
-        &self.data
+        match &self.wide {
+            Some(w) => w.shown.get_or_init(|| {
+                let mut shown = vec![0u8; w.data.len()];
+                (w.show)(&w.data, &mut shown);
+                shown
+            }),
+            None => &self.data,
+        }
     }
 
     /// The raw bytes, to change in place (the color conversion of decoding).
     #[cfg_attr(not(feature = "color"), allow(dead_code))]
     pub(crate) fn data_mut(&mut self) -> &mut [u8] {
+        assert!(self.wide.is_none(), "an image with wide colors converts its own");
         &mut self.data
     }
 
     /// Replaces the bytes with `data` (of the same length) and returns the old ones.
     #[cfg_attr(not(feature = "color"), allow(dead_code))]
     pub(crate) fn replace_data(&mut self, data: Vec<u8>) -> Vec<u8> {
-        assert_eq!(data.len(), self.data.len(), "same size and layout");
+        assert!(self.wide.is_none() && data.len() == self.data.len(), "same size and layout");
         std::mem::replace(&mut self.data, data)
     }
 
-    /// Keeps `data` (same size and layout) as the image's colors beyond sRGB,
-    /// which `to_srgb` converts.
+    /// Makes the image's bytes its colors beyond sRGB ([`Wide`]), which
+    /// `to_srgb` converts for the palette and `show` to the pixels shown;
+    /// `shown` when those are already known.
     #[cfg_attr(not(feature = "color"), allow(dead_code))]
-    pub(crate) fn set_wide(&mut self, data: Vec<u8>, to_srgb: ToSrgb) {
-        assert_eq!(data.len(), self.data.len(), "same size and layout");
-        self.wide = Some(Wide { data, to_srgb });
+    pub(crate) fn make_wide(&mut self, to_srgb: ToSrgb, show: Show, shown: Option<Vec<u8>>) {
+        assert!(
+            self.wide.is_none() && shown.as_ref().is_none_or(|s| s.len() == self.data.len()),
+            "same size and layout"
+        );
+        let data = std::mem::take(&mut self.data);
+        self.wide = Some(Wide { data, to_srgb, show, shown: shown.map(std::sync::OnceLock::from).unwrap_or_default() });
     }
 
     /// Whether the image keeps colors beyond sRGB (see [`Wide`]).
@@ -166,12 +187,37 @@ impl Image {
         self.notes.push(note.into());
     }
 
-    /// Pixel `(x, y)` as RGBA (alpha 255 for RGB images).
+    /// Pixel `(x, y)` as RGBA (alpha 255 for RGB images). (For an image with
+    /// wide colors whose shown pixels are not converted yet, this one pixel is.)
     pub fn rgba_at(&self, x: u32, y: u32) -> [u8; 4] {
         let c = self.layout.channels();
         let i = (y as usize * self.width as usize + x as usize) * c;
-        let p = &self.data[i..i + c];
+        let mut one = [0u8; 4];
+        let p = match &self.wide {
+            Some(w) if w.shown.get().is_none() => {
+                (w.show)(&w.data[i..i + c], &mut one[..c]);
+                &one[..c]
+            }
+            _ => &self.data()[i..i + c],
+        };
         [p[0], p[1], p[2], if c == 4 { p[3] } else { 255 }]
+    }
+
+    /// The pixels at `points` as RGBA, as [`Image::rgba_at`] gives each (for an
+    /// image with wide colors not converted yet, in one conversion).
+    pub fn rgba_of(&self, points: &[(u32, u32)]) -> Vec<[u8; 4]> {
+        let c = self.layout.channels();
+        let index = |&(x, y): &(u32, u32)| (y as usize * self.width as usize + x as usize) * c;
+        let rgba = |p: &[u8]| [p[0], p[1], p[2], if c == 4 { p[3] } else { 255 }];
+        match &self.wide {
+            Some(w) if w.shown.get().is_none() => {
+                let source: Vec<u8> = points.iter().flat_map(|q| &w.data[index(q)..index(q) + c]).copied().collect();
+                let mut shown = vec![0u8; source.len()];
+                (w.show)(&source, &mut shown);
+                shown.chunks_exact(c).map(rgba).collect()
+            }
+            _ => points.iter().map(|q| rgba(&self.data()[index(q)..index(q) + c])).collect(),
+        }
     }
 
     /// Calls `f` with the RGB of every `stride`-th pixel (in row-major order,
@@ -191,7 +237,7 @@ impl Image {
         alpha_threshold: u8,
         f: impl FnMut([u8; 3]),
     ) {
-        for_each_counted_of(&self.data, self.layout, range, stride, alpha_threshold, f);
+        for_each_counted_of(self.data(), self.layout, range, stride, alpha_threshold, f);
     }
 
     /// As [`Image::for_each_counted_in`], over [`Image::counted_data`] (the

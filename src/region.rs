@@ -205,17 +205,16 @@ pub fn detect(image: &Image) -> Rect {
 /// The counted pixels of line `i` (from the outside) of `side`, sampled.
 fn line(image: &Image, side: Side, i: u32, mut f: impl FnMut([u8; 3])) {
     let (w, h) = (image.width(), image.height());
-    let mut visit = |x: u32, y: u32| {
-        let [r, g, b, a] = image.rgba_at(x, y);
+    let points: Vec<(u32, u32)> = match side {
+        Side::Top => (0..w).step_by(SAMPLE_STEP).map(|x| (x, i)).collect(),
+        Side::Bottom => (0..w).step_by(SAMPLE_STEP).map(|x| (x, h - 1 - i)).collect(),
+        Side::Left => (0..h).step_by(SAMPLE_STEP).map(|y| (i, y)).collect(),
+        Side::Right => (0..h).step_by(SAMPLE_STEP).map(|y| (w - 1 - i, y)).collect(),
+    };
+    for [r, g, b, a] in image.rgba_of(&points) {
         if a >= 128 {
             f([r, g, b]);
         }
-    };
-    match side {
-        Side::Top => (0..w).step_by(SAMPLE_STEP).for_each(|x| visit(x, i)),
-        Side::Bottom => (0..w).step_by(SAMPLE_STEP).for_each(|x| visit(x, h - 1 - i)),
-        Side::Left => (0..h).step_by(SAMPLE_STEP).for_each(|y| visit(i, y)),
-        Side::Right => (0..h).step_by(SAMPLE_STEP).for_each(|y| visit(w - 1 - i, y)),
     }
 }
 

@@ -286,7 +286,23 @@ impl Rows16 {
     pub(super) fn keep_wide(self, img: &mut Image, wide: Vec<u8>) {
         #[cfg(feature = "color")]
         if let Some((_, colors)) = self.wide {
-            img.set_wide(wide, std::sync::Arc::new(move |c: &mut [[f64; 3]]| colors.to_srgb(c)));
+            // The pixels shown are known already (`show` is not called for them).
+            let encoding = wide_encoding();
+            let alpha = img.layout() == ImageLayout::Rgba8;
+            let layout = if alpha { Layout::Rgba } else { Layout::Rgb };
+            let Ok(t) =
+                encoding.create_transform_8bit(layout, &ColorProfile::new_srgb(), layout, TransformOptions::default())
+            else {
+                return;
+            };
+            let shown = img.replace_data(wide);
+            img.make_wide(
+                std::sync::Arc::new(move |c: &mut [[f64; 3]]| colors.to_srgb(c)),
+                std::sync::Arc::new(move |src: &[u8], dst: &mut [u8]| {
+                    let _ = t.transform(src, dst);
+                }),
+                Some(shown),
+            );
         }
         #[cfg(not(feature = "color"))]
         let _ = (img, wide);
@@ -422,26 +438,34 @@ fn apply(img: &mut Image, profile: &ColorProfile) -> std::result::Result<(), Str
                 return Ok(());
             }
             if let Some(wide) = WideColors::of(profile) {
-                // Converted out of place: the file's own bytes are kept for the palette.
-                // (Reserved first: without the memory, the image is converted in place instead.)
-                #[allow(clippy::slow_vector_initialization)]
-                let mut out = Vec::new();
-                if out.try_reserve_exact(img.data().len()).is_ok() {
-                    out.resize(img.data().len(), 0);
-                    t.transform(img.data(), &mut out).map_err(fail)?;
-                    let source = img.replace_data(out);
-                    img.set_wide(source, std::sync::Arc::new(move |c: &mut [[f64; 3]]| wide.to_srgb(c)));
-                    return Ok(());
-                }
+                // The file's own bytes are kept for the palette; the pixels shown are converted when asked for.
+                let c = if alpha { 4 } else { 3 };
+                let show = move |src: &[u8], dst: &mut [u8]| {
+                    on_every_core(src.len() / c, c, dst, |range, dst| {
+                        for (s, d) in src[range].chunks(CHUNK * c).zip(dst.chunks_mut(CHUNK * c)) {
+                            // (Same lengths and layout: the transform cannot fail.)
+                            let _ = t.transform(s, d);
+                        }
+                    });
+                };
+                img.make_wide(
+                    std::sync::Arc::new(move |c: &mut [[f64; 3]]| wide.to_srgb(c)),
+                    std::sync::Arc::new(show),
+                    None,
+                );
+                return Ok(());
             }
             let c = if alpha { 4 } else { 3 };
             let data = img.data_mut();
-            let mut out = vec![0u8; CHUNK.min(data.len() / c) * c];
-            for chunk in data.chunks_mut(CHUNK * c) {
-                let out = &mut out[..chunk.len()];
-                t.transform(chunk, out).map_err(fail)?;
-                chunk.copy_from_slice(out);
-            }
+            on_every_core(data.len() / c, c, data, |_, data| {
+                let mut out = vec![0u8; CHUNK.min(data.len() / c) * c];
+                for chunk in data.chunks_mut(CHUNK * c) {
+                    let out = &mut out[..chunk.len()];
+                    // (Same lengths and layout: the transform cannot fail.)
+                    let _ = t.transform(chunk, out);
+                    chunk.copy_from_slice(out);
+                }
+            });
             Ok(())
         }
         DataColorSpace::Gray => {
@@ -471,14 +495,16 @@ fn apply(img: &mut Image, profile: &ColorProfile) -> std::result::Result<(), Str
 /// The conversion of a profile's colors to extended sRGB, for the palette
 /// of an image whose colors reach beyond sRGB.
 ///
-/// moxcms maps the profile to linear-light ProPhoto RGB (in floating point;
-/// its gamut holds Display P3, Adobe RGB and Rec. 2020), the two profiles'
+/// moxcms maps the profile to linear-light ProPhoto RGB (in 32-bit floating
+/// point, which it computes to 14 bits, a 64th of an 8-bit level; its 64-bit
+/// transform takes 10 ms to set up, this one 3;
+/// ProPhoto's gamut holds Display P3, Adobe RGB and Rec. 2020), the two profiles'
 /// own matrices take that to linear sRGB without clipping, and sRGB's curve,
 /// extended, encodes it. (moxcms' own extended-range mode gives wrong values
 /// for profiles with sampled curves, ProPhoto's among them.)
 #[cfg(feature = "color")]
 struct WideColors {
-    to_linear: std::sync::Arc<moxcms::TransformF64Executor>,
+    to_linear: std::sync::Arc<moxcms::TransformF32Executor>,
     matrix: moxcms::Matrix3d,
 }
 
@@ -493,7 +519,7 @@ impl WideColors {
         let one = ToneReprCurve::Parametric(vec![1.0]);
         (linear.red_trc, linear.green_trc, linear.blue_trc) = (Some(one.clone()), Some(one.clone()), Some(one));
         let to_linear =
-            profile.create_transform_f64(Layout::Rgb, &linear, Layout::Rgb, TransformOptions::default()).ok()?;
+            profile.create_transform_f32(Layout::Rgb, &linear, Layout::Rgb, TransformOptions::default()).ok()?;
         let matrix = ColorProfile::new_srgb().rgb_to_xyz_matrix().inverse().mat_mul(linear.rgb_to_xyz_matrix());
         let wide = WideColors { to_linear, matrix };
         let mut grid: Vec<[f64; 3]> = Vec::with_capacity(17 * 17 * 17);
@@ -510,16 +536,44 @@ impl WideColors {
 
     /// Colors of the profile (0..=255, fractional) to extended sRGB (0..=255 within sRGB), in place.
     fn to_srgb(&self, colors: &mut [[f64; 3]]) {
-        let src: Vec<f64> = colors.iter().flatten().map(|v| v / 255.0).collect();
-        let mut dst = vec![0.0; src.len()];
+        let src: Vec<f32> = colors.iter().flatten().map(|v| (v / 255.0) as f32).collect();
+        let mut dst = vec![0.0f32; src.len()];
         if self.to_linear.transform(&src, &mut dst).is_err() {
             return;
         }
         for (c, l) in colors.iter_mut().zip(dst.chunks_exact(3)) {
-            let v = self.matrix.mul_vector(moxcms::Vector3d { v: [l[0], l[1], l[2]] }).v;
+            let v = self.matrix.mul_vector(moxcms::Vector3d { v: [l[0] as f64, l[1] as f64, l[2] as f64] }).v;
             *c = v.map(|x| crate::color::linear_to_srgb(x) * 255.0);
         }
     }
+}
+
+/// Runs `work` on `pixels` pixels of `channels` bytes, split into as many
+/// parts as there are cores (natively, for large images; WebAssembly here
+/// has one thread): each call gets its pixels' byte range and the matching
+/// part of `out`.
+#[cfg(feature = "color")]
+fn on_every_core(
+    pixels: usize,
+    channels: usize,
+    out: &mut [u8],
+    work: impl Fn(std::ops::Range<usize>, &mut [u8]) + Sync,
+) {
+    let threads = if cfg!(target_arch = "wasm32") || pixels < 16 * CHUNK {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(8))
+    };
+    if threads == 1 {
+        return work(0..out.len(), out);
+    }
+    let part = pixels.div_ceil(threads) * channels;
+    std::thread::scope(|scope| {
+        for (i, dst) in out.chunks_mut(part).enumerate() {
+            let work = &work;
+            scope.spawn(move || work(i * part..i * part + dst.len(), dst));
+        }
+    });
 }
 
 /// Whether `t` maps each color of a 17³ grid to within one level of itself.
