@@ -151,8 +151,9 @@ pub fn to_srgb8(c: Oklab) -> ([u8; 3], bool) {
     const JND: f64 = 0.02;
     const EPSILON: f64 = 0.0001;
     let clip = |v: [f64; 3]| v.map(|x| x.clamp(0.0, 1.0));
-    let (chroma, hue) = (c.chroma(), libm::atan2(c.b, c.a));
-    let at = |chroma: f64| Oklab { l: c.l, a: chroma * libm::cos(hue), b: chroma * libm::sin(hue) };
+    // (Out of gamut with 0 < L < 1, the color has chroma: scaling a and b keeps its hue.)
+    let chroma = c.chroma();
+    let at = |to: f64| Oklab { l: c.l, a: c.a * to / chroma, b: c.b * to / chroma };
     let delta =
         |current: Oklab, clipped: [f64; 3]| current.delta_e(linear_to_oklab(clipped.map(srgb_to_linear))) / 100.0;
     let mut clipped = clip(origin);

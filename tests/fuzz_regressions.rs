@@ -279,6 +279,53 @@ fn regenerate_seeds() {
         out
     };
     image_seed("png_gama_chrm", [9, 0, 4 * 9, 128], &gama_chrm);
+    // Session 6: a 16-bit PNG with a P3 profile (converted before rounding, its wide colors kept),
+    // a JPEG whose profile says CMYK (an RGB frame: noted), an APNG whose default image is
+    // hidden, with a smaller first frame, and a 32-bit BMP whose V5 header declares alpha.
+    let mut info = png::Info::with_size(rgb.width(), rgb.height());
+    info.color_type = png::ColorType::Rgb;
+    info.bit_depth = png::BitDepth::Sixteen;
+    info.icc_profile = Some(p3.clone().into());
+    let mut png16 = Vec::new();
+    let mut w = png::Encoder::with_info(&mut png16, info).unwrap().write_header().unwrap();
+    w.write_image_data(&rgb.to_rgb16().as_raw().iter().flat_map(|v| v.to_be_bytes()).collect::<Vec<u8>>()).unwrap();
+    w.finish().unwrap();
+    image_seed("png_rgb16_iccp_p3", [9, 0, 4 * 9, 128], &png16);
+    let mut cmyk_icc = p3.clone();
+    cmyk_icc[16..20].copy_from_slice(b"CMYK");
+    image_seed("jpeg_icc_says_cmyk", [9, 0, 0, 128], &with_icc(ImageFormat::Jpeg, &rgb, cmyk_icc));
+    let mut apng = Vec::new();
+    let mut e = png::Encoder::new(&mut apng, 16, 12);
+    e.set_color(png::ColorType::Rgb);
+    e.set_animated(2, 0).unwrap();
+    e.set_sep_def_img(true).unwrap();
+    let mut w = e.write_header().unwrap();
+    w.write_image_data(&[200, 10, 10].repeat(16 * 12)).unwrap();
+    w.set_frame_dimension(8, 6).unwrap();
+    w.set_frame_position(4, 3).unwrap();
+    w.write_image_data(&[10, 10, 200].repeat(8 * 6)).unwrap();
+    w.set_frame_position(0, 0).unwrap();
+    w.set_frame_dimension(16, 12).unwrap();
+    w.write_image_data(&[10, 200, 10].repeat(16 * 12)).unwrap();
+    w.finish().unwrap();
+    image_seed("apng_hidden_default_small_frame", [4, 0, 4 * 9, 128], &apng);
+    let mut bmp = b"BM".to_vec();
+    let le = |out: &mut Vec<u8>, v: u32| out.extend_from_slice(&v.to_le_bytes());
+    let (bw, bh) = (8u32, 6u32);
+    le(&mut bmp, 14 + 124 + bw * bh * 4);
+    le(&mut bmp, 0);
+    le(&mut bmp, 14 + 124);
+    for v in [124, bw, bh] {
+        le(&mut bmp, v);
+    }
+    bmp.extend_from_slice(&1u16.to_le_bytes());
+    bmp.extend_from_slice(&32u16.to_le_bytes());
+    for v in [0, bw * bh * 4, 2835, 2835, 0, 0, 0x00ff_0000, 0x0000_ff00, 0x0000_00ff, 0xff00_0000] {
+        le(&mut bmp, v);
+    }
+    bmp.resize(14 + 124, 0);
+    bmp.extend((0..bw * bh).flat_map(|i| [(i * 5) as u8, 90, (i * 3) as u8, if i % 3 == 0 { 0 } else { 255 }]));
+    image_seed("bmp32_v5_alpha", [5, 0, 4 * 9, 128], &bmp);
 
     // Encoders the `image` crate lacks: lossy WebP (VP8, VP8X + ALPH), progressive
     // and restart-interval JPEG, chroma-subsampled JPEG.
