@@ -31,7 +31,7 @@
 //!   beside the sRGB ones ([`crate::image::Wide`]; the conversion runs out of
 //!   place, so this costs memory, not time), the histogram counts those, and
 //!   its cells' means are converted to extended sRGB in floating point
-//!   ([`WideColors`]). A swatch then has its exact color, and its hex is
+//!   ([`WideColors`]; matrix-shaper profiles only). A swatch then has its exact color, and its hex is
 //!   gamut-mapped ([`crate::color::to_srgb8`]).
 //!
 //! The rendering intent is the profile's perceptual one where it has tables
@@ -495,33 +495,36 @@ fn apply(img: &mut Image, profile: &ColorProfile) -> std::result::Result<(), Str
 /// The conversion of a profile's colors to extended sRGB, for the palette
 /// of an image whose colors reach beyond sRGB.
 ///
-/// moxcms maps the profile to linear-light ProPhoto RGB (in 32-bit floating
-/// point, which it computes to 14 bits, a 64th of an 8-bit level; its 64-bit
-/// transform takes 10 ms to set up, this one 3;
-/// ProPhoto's gamut holds Display P3, Adobe RGB and Rec. 2020), the two profiles'
-/// own matrices take that to linear sRGB without clipping, and sRGB's curve,
-/// extended, encodes it. (moxcms' own extended-range mode gives wrong values
-/// for profiles with sampled curves, ProPhoto's among them.)
+/// For a matrix-shaper profile (nearly every camera, phone and editor
+/// profile: three tone curves and a matrix), without tables: each channel
+/// through its curve (as ICC defines them: sampled, a power, or one of the
+/// parametric forms), then the profiles' own matrices (moxcms'
+/// `rgb_to_xyz_matrix`, both adapted to D50) take it to linear sRGB without
+/// clipping, and sRGB's curve, extended, encodes it. Worked here in 64-bit
+/// floating point with libm, not with moxcms' transforms: their floating
+/// point paths use SIMD where the processor has it, so the CLI and the page
+/// would see different last bits, and a palette is only reproducible from
+/// identical inputs. (moxcms' extended-range mode also gives wrong values
+/// for sampled curves, ProPhoto's among them.) Profiles with tables are not
+/// kept beyond sRGB.
 #[cfg(feature = "color")]
 struct WideColors {
-    to_linear: std::sync::Arc<moxcms::TransformF32Executor>,
-    matrix: moxcms::Matrix3d,
+    curves: [ToneReprCurve; 3],
+    matrix: [[f64; 3]; 3],
 }
 
 #[cfg(feature = "color")]
 impl WideColors {
-    /// The conversion, when `profile` has colors beyond sRGB (by more than
-    /// half a level, on a 17³ grid); `None` for one within sRGB, or one
-    /// moxcms cannot map in floating point.
+    /// The conversion, when `profile` is a matrix-shaper profile with colors
+    /// beyond sRGB (by more than half a level, on a 17³ grid).
     fn of(profile: &ColorProfile) -> Option<WideColors> {
-        let mut linear = ColorProfile::new_pro_photo_rgb();
-        linear.cicp = None;
-        let one = ToneReprCurve::Parametric(vec![1.0]);
-        (linear.red_trc, linear.green_trc, linear.blue_trc) = (Some(one.clone()), Some(one.clone()), Some(one));
-        let to_linear =
-            profile.create_transform_f32(Layout::Rgb, &linear, Layout::Rgb, TransformOptions::default()).ok()?;
-        let matrix = ColorProfile::new_srgb().rgb_to_xyz_matrix().inverse().mat_mul(linear.rgb_to_xyz_matrix());
-        let wide = WideColors { to_linear, matrix };
+        let tables = profile.lut_a_to_b_perceptual.is_some() || profile.lut_a_to_b_colorimetric.is_some();
+        if !profile.is_matrix_shaper() || tables {
+            return None;
+        }
+        let matrix = ColorProfile::new_srgb().rgb_to_xyz_matrix().inverse().mat_mul(profile.rgb_to_xyz_matrix()).v;
+        let curves = [profile.red_trc.clone()?, profile.green_trc.clone()?, profile.blue_trc.clone()?];
+        let wide = WideColors { curves, matrix };
         let mut grid: Vec<[f64; 3]> = Vec::with_capacity(17 * 17 * 17);
         for r in 0..17 {
             for g in 0..17 {
@@ -536,14 +539,46 @@ impl WideColors {
 
     /// Colors of the profile (0..=255, fractional) to extended sRGB (0..=255 within sRGB), in place.
     fn to_srgb(&self, colors: &mut [[f64; 3]]) {
-        let src: Vec<f32> = colors.iter().flatten().map(|v| (v / 255.0) as f32).collect();
-        let mut dst = vec![0.0f32; src.len()];
-        if self.to_linear.transform(&src, &mut dst).is_err() {
-            return;
+        for c in colors.iter_mut() {
+            let linear: [f64; 3] = std::array::from_fn(|i| curve(&self.curves[i], c[i] / 255.0));
+            *c = self.matrix.map(|row| {
+                let v = row[0] * linear[0] + row[1] * linear[1] + row[2] * linear[2];
+                crate::color::linear_to_srgb(v) * 255.0
+            });
         }
-        for (c, l) in colors.iter_mut().zip(dst.chunks_exact(3)) {
-            let v = self.matrix.mul_vector(moxcms::Vector3d { v: [l[0] as f64, l[1] as f64, l[2] as f64] }).v;
-            *c = v.map(|x| crate::color::linear_to_srgb(x) * 255.0);
+    }
+}
+
+/// An ICC tone curve at `x` (0..=1): sampled (linear interpolation; none is
+/// the identity, one entry a power in 8.8 fixed point) or parametric (ICC's
+/// five forms, by the number of parameters).
+#[cfg(feature = "color")]
+fn curve(trc: &ToneReprCurve, x: f64) -> f64 {
+    let x = x.clamp(0.0, 1.0);
+    match trc {
+        ToneReprCurve::Lut(t) if t.is_empty() => x,
+        ToneReprCurve::Lut(t) if t.len() == 1 => libm::pow(x, t[0] as f64 / 256.0),
+        ToneReprCurve::Lut(t) => {
+            let pos = x * (t.len() - 1) as f64;
+            let i = (pos as usize).min(t.len() - 2);
+            let f = pos - i as f64;
+            (t[i] as f64 * (1.0 - f) + t[i + 1] as f64 * f) / 65535.0
+        }
+        ToneReprCurve::Parametric(p) => {
+            let p: Vec<f64> = p.iter().map(|&v| v as f64).collect();
+            let pow = |base: f64| if base > 0.0 { libm::pow(base, p[0]) } else { 0.0 };
+            match p.len() {
+                1 => pow(x),
+                3 if x >= -p[2] / p[1] => pow(p[1] * x + p[2]),
+                3 => 0.0,
+                4 if x >= -p[2] / p[1] => pow(p[1] * x + p[2]) + p[3],
+                4 => p[3],
+                5 if x >= p[4] => pow(p[1] * x + p[2]),
+                5 => p[3] * x,
+                7 if x >= p[4] => pow(p[1] * x + p[2]) + p[5],
+                7 => p[3] * x + p[6],
+                _ => x,
+            }
         }
     }
 }
@@ -631,5 +666,48 @@ mod tests {
         // A broken profile is not plain either: the module with color management says why.
         let broken = ColorInfo { icc: Some(vec![0; 40]), ..ColorInfo::default() };
         assert!(!is_plain_srgb(&broken) && source_profile(&broken).is_err());
+    }
+
+    /// The palette's conversion agrees with moxcms' own transform (a third of
+    /// a level on average, under 2 at worst: that one is 8-bit fixed point,
+    /// coarse near black) wherever the color is within sRGB,
+    /// for sampled, power and parametric curves.
+    #[test]
+    fn wide_colors_agree_with_moxcms_within_srgb() {
+        let profiles = [
+            ("P3", ColorProfile::new_display_p3()),
+            ("Adobe", ColorProfile::new_adobe_rgb()),
+            ("ProPhoto", ColorProfile::new_pro_photo_rgb()),
+            ("Rec. 2020", ColorProfile::new_bt2020()),
+        ];
+        for (name, profile) in profiles {
+            let wide = WideColors::of(&profile).unwrap_or_else(|| panic!("{name} is wide"));
+            let t = profile
+                .create_transform_8bit(Layout::Rgb, &ColorProfile::new_srgb(), Layout::Rgb, TransformOptions::default())
+                .unwrap();
+            let src: Vec<u8> =
+                (0..4096u32).flat_map(|i| [(i * 37 % 256) as u8, (i * 101 % 256) as u8, (i * 7 % 256) as u8]).collect();
+            let mut want = vec![0u8; src.len()];
+            t.transform(&src, &mut want).unwrap();
+            let mut ours: Vec<[f64; 3]> =
+                src.chunks_exact(3).map(|p| [p[0] as f64, p[1] as f64, p[2] as f64]).collect();
+            wide.to_srgb(&mut ours);
+            let (mut compared, mut worst, mut sum) = (0, 0.0f64, 0.0);
+            for (o, w) in ours.iter().zip(want.chunks_exact(3)) {
+                if o.iter().all(|v| (0.0..=255.0).contains(v)) {
+                    compared += 1;
+                    for (a, &b) in o.iter().zip(w) {
+                        worst = worst.max((a - b as f64).abs());
+                        sum += (a - b as f64).abs();
+                    }
+                }
+            }
+            let mean = sum / (3 * compared) as f64;
+            eprintln!("{name}: {compared} colors within sRGB, mean {mean:.3}, worst {worst:.2} levels");
+            // moxcms' 8-bit path is fixed point: near black its steps are wider than a level.
+            assert!(compared > 500 && mean < 0.3 && worst < 2.0, "{name}: {compared}, mean {mean:.3}, worst {worst:.2}");
+        }
+        // sRGB itself (parametric, five parameters) is not wide.
+        assert!(WideColors::of(&ColorProfile::new_srgb()).is_none());
     }
 }
