@@ -290,6 +290,19 @@ fn png16(samples: &[u16], gamma: Option<f32>, icc: Option<Vec<u8>>) -> Vec<u8> {
     buf
 }
 
+/// The P3 patches (no noise) converted to 16-bit ProPhoto RGB, as a PNG with ProPhoto's profile.
+fn p3_in_prophoto16() -> Vec<u8> {
+    let p3: Vec<u8> = (0..W * H).flat_map(|i| P3_PATCHES[((i / W) * 2 / H * 5 + (i % W) * 5 / W) as usize]).collect();
+    let wide16: Vec<u16> = p3.iter().map(|&v| v as u16 * 257).collect();
+    let pro = ColorProfile::new_pro_photo_rgb();
+    let t = ColorProfile::new_display_p3()
+        .create_transform_16bit(Layout::Rgb, &pro, Layout::Rgb, TransformOptions::default())
+        .unwrap();
+    let mut samples = vec![0u16; wide16.len()];
+    t.transform(&wide16, &mut samples).unwrap();
+    png16(&samples, None, Some(pro.encode().unwrap()))
+}
+
 /// A 16-bit PNG is converted before its samples are rounded to 8 bits. In
 /// linear light (gAMA 1.0) rounding first would leave 8-bit linear steps,
 /// several sRGB levels apart in the dark patch (25, 25, 30 is linear 2.5 of
@@ -311,15 +324,7 @@ fn sixteen_bit_pngs_are_converted_before_rounding() {
     assert!(old_worst >= 4, "rounding first should have cost more: {old_worst}");
 
     // P3's patches in 16-bit ProPhoto RGB: the colors beyond sRGB are kept.
-    let p3: Vec<u8> = (0..W * H).flat_map(|i| P3_PATCHES[((i / W) * 2 / H * 5 + (i % W) * 5 / W) as usize]).collect();
-    let wide16: Vec<u16> = p3.iter().map(|&v| v as u16 * 257).collect();
-    let pro = ColorProfile::new_pro_photo_rgb();
-    let t = ColorProfile::new_display_p3()
-        .create_transform_16bit(Layout::Rgb, &pro, Layout::Rgb, TransformOptions::default())
-        .unwrap();
-    let mut samples = vec![0u16; wide16.len()];
-    t.transform(&wide16, &mut samples).unwrap();
-    let img = decoded(&png16(&samples, None, Some(pro.encode().unwrap())));
+    let img = decoded(&p3_in_prophoto16());
     assert!(img.is_wide());
     let palette = extract(&img, &Options { method: Method::KMeans, ..Options::default() }).unwrap();
     for (i, &patch) in P3_PATCHES.iter().enumerate() {
@@ -484,6 +489,7 @@ fn write_page_fixtures() {
     std::fs::write(dir.join("patches-gamma-2.5.png"), png_with_gamma(&data, 0.4, None)).unwrap();
     let p3 = ColorProfile::new_display_p3().encode().unwrap();
     std::fs::write(dir.join("patches-p3-wide.png"), encode(&Format::Png, &p3_image(), Some(p3))).unwrap();
+    std::fs::write(dir.join("patches-p3-prophoto16.png"), p3_in_prophoto16()).unwrap();
 }
 
 /// A 24-bit BMP with a V5 header and `icc` embedded after the pixels.

@@ -705,7 +705,10 @@ mod tests {
             let mean = sum / (3 * compared) as f64;
             eprintln!("{name}: {compared} colors within sRGB, mean {mean:.3}, worst {worst:.2} levels");
             // moxcms' 8-bit path is fixed point: near black its steps are wider than a level.
-            assert!(compared > 500 && mean < 0.3 && worst < 2.0, "{name}: {compared}, mean {mean:.3}, worst {worst:.2}");
+            assert!(
+                compared > 500 && mean < 0.3 && worst < 2.0,
+                "{name}: {compared}, mean {mean:.3}, worst {worst:.2}"
+            );
         }
         // sRGB itself (parametric, five parameters) is not wide.
         assert!(WideColors::of(&ColorProfile::new_srgb()).is_none());
