@@ -128,6 +128,14 @@ fn oklab_to_srgb(c: Oklab) -> [f64; 3] {
     oklab_to_linear(c).map(linear_to_srgb)
 }
 
+/// Whether `c` is within sRGB and rounds to `rgb` (to half a level and a
+/// thousandth: Oklab's round trip moves a color by some 1e-5 of a level, and
+/// a mean on a rounding boundary may have been rounded either way).
+pub fn rounds_to(c: Oklab, rgb: [u8; 3]) -> bool {
+    let v = oklab_to_srgb(c);
+    in_srgb_gamut(v) && v.iter().zip(rgb).all(|(x, q)| (x * 255.0 - q as f64).abs() <= 0.5 + 1e-3)
+}
+
 /// An Oklab color as 8-bit sRGB, and whether it had to be gamut-mapped.
 ///
 /// A color within sRGB (to half a level) is rounded. One beyond it is

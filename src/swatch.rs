@@ -111,7 +111,7 @@ impl TryFrom<SwatchRecord> for Swatch {
             .oklab
             .filter(|o| o.iter().all(|v| v.is_finite()))
             .map(|[l, a, b]| Oklab { l, a, b })
-            .filter(|&o| color::oklab_to_rgb8(o) == r.rgb);
+            .filter(|&o| color::oklab_to_rgb8(o) == r.rgb || color::rounds_to(o, r.rgb));
         Ok(match exact {
             Some(oklab) => Swatch { rgb: r.rgb, share: r.share, oklab },
             None => Swatch::new(r.rgb, r.share),

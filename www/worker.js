@@ -235,7 +235,9 @@ async function open({ key, file, settings }) {
  */
 async function decodedByBrowser(bytes, type, settings, refusal) {
   if (typeof createImageBitmap !== 'function' || typeof OffscreenCanvas !== 'function') throw refusal;
-  const format = /^(.+?) images are not supported/.exec(refusal.message)?.[1] || 'these';
+  // "AVIF images are not supported…", or a JPEG coding the engine does not decode ("this JPEG uses arithmetic coding…").
+  const coding = /^this (\S+) uses /.exec(refusal.message)?.[1];
+  const format = /^(.+?) images are not supported/.exec(refusal.message)?.[1] || (coding ? `such ${coding}` : 'these');
   let bitmap;
   try {
     bitmap = await createImageBitmap(new Blob([bytes], { type }), {

@@ -33,6 +33,9 @@ pub(super) fn check_jpeg(bytes: &[u8], limits: &Limits) -> Result<(JpegDecoder, 
         // become a swatch: refuse instead.
         return Err(Error::Decode("the JPEG file is truncated (it ends before its end-of-image marker)".into()));
     };
+    if let Some(what) = jpeg_coding_not_read(bytes) {
+        return Err(unsupported(what));
+    }
     if let Some((w, h)) = jpeg_frame_size(bytes) {
         check_size(w, h, limits)?;
         let work = (w as u64 * h as u64).saturating_mul(scans);
@@ -105,12 +108,25 @@ fn jpeg_colors(bytes: &[u8], icc: Option<Vec<u8>>) -> ColorInfo {
     ColorInfo { icc, icc_error, ..ColorInfo::default() }
 }
 
+/// A valid JPEG that uses a coding cinepal does not decode (`what`): the page
+/// then hands it to the browser, as it does AVIF.
+fn unsupported(what: &str) -> Error {
+    Error::Unsupported(format!(
+        "this JPEG uses {what}, which cinepal does not decode; the page reads such files through the browser"
+    ))
+}
+
 fn zune_error(e: zune_jpeg::errors::DecodeErrors, limits: &Limits) -> Error {
     use zune_jpeg::errors::DecodeErrors;
     let one_line = |s: String| s.split_whitespace().collect::<Vec<_>>().join(" ");
     match e {
         DecodeErrors::Unsupported(u) => {
-            Error::Decode(one_line(format!("this JPEG uses a feature cinepal cannot read: {u:?}")))
+            use zune_jpeg::errors::UnsupportedSchemes::*;
+            unsupported(match u {
+                ExtendedSequentialHuffman => "extended sequential coding (12-bit samples)",
+                LosslessHuffman | LosslessArithmetic => "lossless coding",
+                ExtendedSequentialDctArithmetic | ProgressiveDctArithmetic => "arithmetic coding",
+            })
         }
         DecodeErrors::LargeDimensions(_) => {
             Error::Limits(format!("the JPEG is larger than {} pixels a side, the limit", limits.max_side))
@@ -191,7 +207,21 @@ fn decode_jpeg_with_jpeg_decoder(bytes: &[u8], limits: &Limits) -> Result<Image>
     use image::metadata::Orientation;
     use jpeg_decoder::PixelFormat;
     let corrupt = |e: jpeg_decoder::Error| {
-        Error::Decode(format!("the JPEG file is corrupt: {e}").split_whitespace().collect::<Vec<_>>().join(" "))
+        use jpeg_decoder::UnsupportedFeature::*;
+        match e {
+            jpeg_decoder::Error::Unsupported(f) => match f {
+                Hierarchical => unsupported("hierarchical coding"),
+                ArithmeticEntropyCoding => unsupported("arithmetic coding"),
+                SamplePrecision(bits) => unsupported(&format!("{bits}-bit samples")),
+                ComponentCount(n) => unsupported(&format!("{n} color components")),
+                DNL => unsupported("a height given after the first scan (DNL)"),
+                SubsamplingRatio | NonIntegerSubsamplingRatio => unsupported("an unusual chroma subsampling"),
+                ColorTransform(_) => unsupported("an unusual color transform"),
+            },
+            e => {
+                Error::Decode(format!("the JPEG file is corrupt: {e}").split_whitespace().collect::<Vec<_>>().join(" "))
+            }
+        }
     };
     let mut decoder = jpeg_decoder::Decoder::new(bytes);
     decoder.set_max_decoding_buffer_size(usize::try_from(limits.max_alloc).unwrap_or(usize::MAX));
@@ -227,9 +257,7 @@ fn decode_jpeg_with_jpeg_decoder(bytes: &[u8], limits: &Limits) -> Result<Image>
             };
             DynamicImage::ImageRgb8(image::RgbImage::from_raw(w, h, rgb).ok_or_else(short)?)
         }
-        PixelFormat::L16 => {
-            return Err(Error::Decode("this JPEG uses a feature cinepal cannot read: 16-bit samples".into()))
-        }
+        PixelFormat::L16 => return Err(unsupported("more than 8 bits a sample")),
     };
     img.apply_orientation(orientation);
     let mut img = to_image(img)?;
@@ -272,6 +300,21 @@ fn memchr_ff(bytes: &[u8]) -> Option<usize> {
 }
 
 /// The width and height of a JPEG's first frame header (SOF0–SOF15).
+/// The coding of a valid JPEG that neither decoder reads, from its frame
+/// marker and sample precision: lossless, hierarchical, arithmetic, or
+/// samples of more than 8 bits. (Both decoders would call such a file corrupt.)
+fn jpeg_coding_not_read(bytes: &[u8]) -> Option<&'static str> {
+    let (marker, seg, _) = jpeg_segments(bytes)
+        .find(|(marker, _, _)| matches!(marker, 0xc0..=0xcf if !matches!(marker, 0xc4 | 0xc8 | 0xcc)))?;
+    match marker {
+        0xc3 | 0xc7 | 0xcb | 0xcf => Some("lossless coding"),
+        0xc5..=0xc7 | 0xcd..=0xcf => Some("hierarchical coding"),
+        0xc9..=0xcb => Some("arithmetic coding"),
+        _ if seg.first().is_some_and(|&bits| bits != 8) => Some("more than 8 bits a sample"),
+        _ => None,
+    }
+}
+
 fn jpeg_frame_size(bytes: &[u8]) -> Option<(u32, u32)> {
     let (_, seg, _) = jpeg_segments(bytes)
         .find(|(marker, _, _)| matches!(marker, 0xc0..=0xcf if !matches!(marker, 0xc4 | 0xc8 | 0xcc)))?;
@@ -296,6 +339,25 @@ mod tests {
         enc.set_progressive(true);
         enc.encode(&rgb, w, h, jpeg_encoder::ColorType::Rgb).unwrap();
         out
+    }
+
+    #[test]
+    fn valid_jpeg_codings_that_are_not_read_are_unsupported_not_corrupt() {
+        let baseline = encode(&gradient(40, 30), ImageFormat::Jpeg);
+        // Where the frame header's segment starts (its marker), from where it ends.
+        let start =
+            jpeg_segments(&baseline).find(|(m, _, _)| *m == 0xc0).map(|(_, seg, end)| end - seg.len() - 4).unwrap();
+        assert_eq!(&baseline[start..start + 2], &[0xff, 0xc0]);
+        for (marker, precision, what) in
+            [(0xc9, 8, "arithmetic coding"), (0xc3, 8, "lossless coding"), (0xc1, 12, "more than 8 bits a sample")]
+        {
+            let mut bytes = baseline.clone();
+            bytes[start + 1] = marker;
+            bytes[start + 4] = precision;
+            let e = decode(&bytes, &Limits::default()).unwrap_err();
+            assert_eq!(e.kind(), "unsupported", "{e}");
+            assert!(e.to_string().contains(what) && e.to_string().contains("through the browser"), "{e}");
+        }
     }
 
     #[test]
