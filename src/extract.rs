@@ -43,7 +43,17 @@ fn swatches_of(colors: &WeightedColors, options: &Options) -> Vec<Swatch> {
             .map(|(&c, &w)| Swatch::from_oklab(color::srgb_to_oklab(c), w / total))
             .collect();
         sw.sort_by(|a, b| b.share.total_cmp(&a.share).then(a.rgb.cmp(&b.rgb)));
-        return sw;
+        // Colors beyond sRGB can be gamut-mapped to the same hex: one swatch
+        // for them, the most frequent one's color with all their share.
+        let mut merged: Vec<Swatch> = Vec::with_capacity(sw.len());
+        for s in sw {
+            match merged.iter_mut().find(|m| m.rgb == s.rgb) {
+                Some(m) => m.share += s.share,
+                None => merged.push(s),
+            }
+        }
+        merged.sort_by(|a, b| b.share.total_cmp(&a.share).then(a.rgb.cmp(&b.rgb)));
+        return merged;
     }
     let points: Vec<Point> = colors.colors.iter().map(|&c| options.space.point(c)).collect();
     let weights = &colors.weights;
