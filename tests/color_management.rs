@@ -212,19 +212,25 @@ fn p3_oklab(c: [u8; 3]) -> Oklab {
     ])
 }
 
-/// The P3 patches (2 rows of 5, Display P3 values) with ±2 levels of noise.
-fn p3_image() -> Vec<u8> {
-    let mut data = Vec::with_capacity((W * H * 3) as usize);
-    let mut state = 777u32;
+/// Ten patches (2 rows of 5) of `C` samples a pixel, each sample with ±2
+/// levels of noise from a fixed sequence started at `seed`.
+fn noisy_patches<const C: usize>(patches: &[[u8; C]; 10], seed: u32) -> Vec<u8> {
+    let mut data = Vec::with_capacity((W * H) as usize * C);
+    let mut state = seed;
     for y in 0..H {
         for x in 0..W {
-            for v in P3_PATCHES[(y * 2 / H * 5 + x * 5 / W) as usize] {
+            for v in patches[(y * 2 / H * 5 + x * 5 / W) as usize] {
                 state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
                 data.push((v as i32 + ((state >> 16) % 5) as i32 - 2).clamp(0, 255) as u8);
             }
         }
     }
     data
+}
+
+/// The P3 patches (2 rows of 5, Display P3 values) with ±2 levels of noise.
+fn p3_image() -> Vec<u8> {
+    noisy_patches(&P3_PATCHES, 777)
 }
 
 /// Colors beyond sRGB are kept: each swatch has the exact color of its
@@ -354,17 +360,7 @@ fn cmyk_inks() -> Vec<u8> {
         [30, 60, 90, 20],
         [120, 120, 120, 120],
     ];
-    let mut state = 99u32;
-    let mut out = Vec::with_capacity((W * H * 4) as usize);
-    for y in 0..H {
-        for x in 0..W {
-            for v in INKS[(y * 2 / H * 5 + x * 5 / W) as usize] {
-                state = state.wrapping_mul(1_103_515_245).wrapping_add(12_345);
-                out.push((v as i32 + ((state >> 16) % 5) as i32 - 2).clamp(0, 255) as u8);
-            }
-        }
-    }
-    out
+    noisy_patches(&INKS, 99)
 }
 
 /// A CMYK JPEG of [`cmyk_inks`] with `icc` embedded (jpeg-encoder writes Adobe's inverted CMYK).
