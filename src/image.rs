@@ -54,13 +54,32 @@ pub type Show = std::sync::Arc<dyn Fn(&[u8], &mut [u8]) + Send + Sync>;
 pub struct Wide {
     data: Vec<u8>,
     to_srgb: ToSrgb,
-    show: Show,
+    /// How the pixels shown are made; `None` when they were given ([`Shown::Known`]).
+    show: Option<Show>,
     shown: std::sync::OnceLock<Vec<u8>>,
 }
 
 impl std::fmt::Debug for Wide {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "Wide({} bytes)", self.data.len())
+    }
+}
+
+/// The pixels shown of an image with [`Wide`] colors: already made, or made when first asked for.
+pub enum Shown {
+    /// Made already (same size and layout as the image).
+    Known(Vec<u8>),
+    /// Made from the wide pixels by this conversion.
+    Later(Show),
+}
+
+impl Wide {
+    /// The pixels shown for `src` (wide pixels), into `dst`. (Only called
+    /// while the pixels shown are not made, so `show` is there.)
+    fn show(&self, src: &[u8], dst: &mut [u8]) {
+        if let Some(show) = &self.show {
+            show(src, dst);
+        }
     }
 }
 
@@ -125,7 +144,7 @@ impl Image {
         match &self.wide {
             Some(w) => w.shown.get_or_init(|| {
                 let mut shown = vec![0u8; w.data.len()];
-                (w.show)(&w.data, &mut shown);
+                w.show(&w.data, &mut shown);
                 shown
             }),
             None => &self.data,
@@ -147,16 +166,16 @@ impl Image {
     }
 
     /// Makes the image's bytes its colors beyond sRGB ([`Wide`]), which
-    /// `to_srgb` converts for the palette and `show` to the pixels shown;
-    /// `shown` when those are already known.
+    /// `to_srgb` converts for the palette, and the pixels shown.
     #[cfg_attr(not(feature = "color"), allow(dead_code))]
-    pub(crate) fn make_wide(&mut self, to_srgb: ToSrgb, show: Show, shown: Option<Vec<u8>>) {
-        assert!(
-            self.wide.is_none() && shown.as_ref().is_none_or(|s| s.len() == self.data.len()),
-            "same size and layout"
-        );
+    pub(crate) fn make_wide(&mut self, to_srgb: ToSrgb, shown: Shown) {
+        let (show, shown) = match shown {
+            Shown::Known(pixels) => (None, std::sync::OnceLock::from(pixels)),
+            Shown::Later(show) => (Some(show), std::sync::OnceLock::new()),
+        };
+        assert!(self.wide.is_none() && shown.get().is_none_or(|s| s.len() == self.data.len()), "same size and layout");
         let data = std::mem::take(&mut self.data);
-        self.wide = Some(Wide { data, to_srgb, show, shown: shown.map(std::sync::OnceLock::from).unwrap_or_default() });
+        self.wide = Some(Wide { data, to_srgb, show, shown });
     }
 
     /// Whether the image keeps colors beyond sRGB (see [`Wide`]).
@@ -195,7 +214,7 @@ impl Image {
         let mut one = [0u8; 4];
         let p = match &self.wide {
             Some(w) if w.shown.get().is_none() => {
-                (w.show)(&w.data[i..i + c], &mut one[..c]);
+                w.show(&w.data[i..i + c], &mut one[..c]);
                 &one[..c]
             }
             _ => &self.data()[i..i + c],
@@ -213,7 +232,7 @@ impl Image {
             Some(w) if w.shown.get().is_none() => {
                 let source: Vec<u8> = points.iter().flat_map(|q| &w.data[index(q)..index(q) + c]).copied().collect();
                 let mut shown = vec![0u8; source.len()];
-                (w.show)(&source, &mut shown);
+                w.show(&source, &mut shown);
                 shown.chunks_exact(c).map(rgba).collect()
             }
             _ => points.iter().map(|q| rgba(&self.data()[index(q)..index(q) + c])).collect(),

@@ -286,22 +286,11 @@ impl Rows16 {
     pub(super) fn keep_wide(self, img: &mut Image, wide: Vec<u8>) {
         #[cfg(feature = "color")]
         if let Some((_, colors)) = self.wide {
-            // The pixels shown are known already (`show` is not called for them).
-            let encoding = wide_encoding();
-            let alpha = img.layout() == ImageLayout::Rgba8;
-            let layout = if alpha { Layout::Rgba } else { Layout::Rgb };
-            let Ok(t) =
-                encoding.create_transform_8bit(layout, &ColorProfile::new_srgb(), layout, TransformOptions::default())
-            else {
-                return;
-            };
+            // The pixels shown are made already.
             let shown = img.replace_data(wide);
             img.make_wide(
                 std::sync::Arc::new(move |c: &mut [[f64; 3]]| colors.to_srgb(c)),
-                std::sync::Arc::new(move |src: &[u8], dst: &mut [u8]| {
-                    let _ = t.transform(src, dst);
-                }),
-                Some(shown),
+                crate::image::Shown::Known(shown),
             );
         }
         #[cfg(not(feature = "color"))]
@@ -450,8 +439,7 @@ fn apply(img: &mut Image, profile: &ColorProfile) -> std::result::Result<(), Str
                 };
                 img.make_wide(
                     std::sync::Arc::new(move |c: &mut [[f64; 3]]| wide.to_srgb(c)),
-                    std::sync::Arc::new(show),
-                    None,
+                    crate::image::Shown::Later(std::sync::Arc::new(show)),
                 );
                 return Ok(());
             }
