@@ -65,11 +65,12 @@ fi
 rm -rf dist
 mkdir -p dist/www
 cp index.html dist/
-# Everything the page is made of; tests, sources and notes stay out.
+# Everything the page is made of (and the licence of what it ships, www/names/LICENSE); tests, sources and notes stay out.
 (
     cd www
     find . -type f \( -name '*.html' -o -name '*.js' -o -name '*.mjs' -o -name '*.css' -o -name '*.wasm' \
-        -o -name '*.svg' -o -name '*.png' -o -name '*.ico' -o -name '*.webmanifest' -o -name '*.json' \) \
+        -o -name '*.svg' -o -name '*.png' -o -name '*.ico' -o -name '*.webmanifest' -o -name '*.json' \
+        -o -name LICENSE \) \
         -not -path './node_modules/*' -print0
 ) | (cd www && xargs -0 -r cp --parents -t ../dist/www)
 if grep -rnoE '(src|href)="/[^/]' dist --include='*.html' | grep -v 'href="//' >/dev/null; then
