@@ -20,7 +20,8 @@ import { fileURLToPath } from 'node:url';
 import { createRequire } from 'node:module';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = path.join(ROOT, 'www/names');
+// `node scripts/color-names.mjs DIR` writes them to DIR instead (the tests compare).
+const OUT = process.argv[2] ? path.resolve(process.argv[2]) : path.join(ROOT, 'www/names');
 const PACKAGE = 'color-name-list';
 const SUBSET = 'bestof';
 
@@ -64,4 +65,4 @@ const notice =
 mkdirSync(OUT, { recursive: true });
 writeFileSync(path.join(OUT, 'colornames.json'), json);
 writeFileSync(path.join(OUT, 'LICENSE'), notice);
-console.log(`www/names/colornames.json: ${colors.length} names from ${PACKAGE} ${meta.version} (${SUBSET}), ${Buffer.byteLength(json)} bytes`);
+console.log(`${path.relative(ROOT, path.join(OUT, 'colornames.json'))}: ${colors.length} names from ${PACKAGE} ${meta.version} (${SUBSET}), ${Buffer.byteLength(json)} bytes`);
