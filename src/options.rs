@@ -174,7 +174,7 @@ impl Sampling {
 
 /// What to extract and how. Serialized with the keys the page and the wasm
 /// API use (`colors`, `method`, `sort`, `space`, `seed`, `alphaThreshold`,
-/// `sample`, `region`, `maxPixels`); a missing key takes its default, an unknown key
+/// `sample`, `region`, `maxPixels`, `keep`); a missing key takes its default, an unknown key
 /// is an error that lists the allowed ones.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
@@ -203,6 +203,11 @@ pub struct Options {
     /// Images with more pixels are refused when decoding (default 64 million).
     #[serde(deserialize_with = "max_pixels")]
     pub max_pixels: u64,
+    /// Colors the palette must hold exactly (default none), chosen by hand:
+    /// the others are chosen around them. At most `colors` of them, each
+    /// once; written `#rrggbb`, as a list or one string separated by commas.
+    #[serde(with = "keep_serde")]
+    pub keep: Vec<[u8; 3]>,
 }
 
 impl Default for Options {
@@ -217,6 +222,7 @@ impl Default for Options {
             sampling: Sampling::All,
             region: Region::Auto,
             max_pixels: Limits::default().max_pixels,
+            keep: Vec::new(),
         }
     }
 }
@@ -233,6 +239,18 @@ impl Options {
         })
     }
 
+    /// Checks the rules that join two options: no more kept colors than colors.
+    pub fn check(&self) -> Result<()> {
+        if self.keep.len() > self.colors.get() {
+            return Err(Error::InvalidOption(format!(
+                "keep lists {} colors but the palette has {}: keep at most as many colors as the palette has",
+                self.keep.len(),
+                self.colors
+            )));
+        }
+        Ok(())
+    }
+
     /// The decoding limits these options ask for.
     pub fn limits(&self) -> Limits {
         Limits { max_pixels: self.max_pixels, ..Limits::default() }
@@ -247,6 +265,58 @@ fn alpha_threshold<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Resul
 fn max_pixels<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<u64, D::Error> {
     let error = |got| Error::InvalidOption(format!("maxPixels must be a positive whole number, got {got}"));
     d.deserialize_any(Whole { lo: 1, hi: u64::MAX, error })
+}
+
+/// Kept colors: read from a list of `#rrggbb` strings or one string of them
+/// separated by commas; written as a list. An exact duplicate is refused.
+pub(crate) mod keep_serde {
+    use super::*;
+    use crate::color::{parse_hex, to_hex};
+
+    pub fn serialize<S: serde::Serializer>(keep: &[[u8; 3]], s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(keep.iter().map(|&c| to_hex(c)))
+    }
+
+    /// The colors of `items`, by the rules above.
+    pub fn parse<'a>(items: impl IntoIterator<Item = &'a str>) -> Result<Vec<[u8; 3]>> {
+        let mut out: Vec<[u8; 3]> = Vec::new();
+        for item in items {
+            let text = item.trim();
+            let rgb = (text.starts_with('#')).then(|| parse_hex(text)).flatten().ok_or_else(|| {
+                Error::InvalidOption(format!(
+                    "keep must list colors written #rrggbb, separated by commas, such as #1b2a3c,#e8c547; got {text:?}"
+                ))
+            })?;
+            if out.contains(&rgb) {
+                return Err(Error::InvalidOption(format!(
+                    "keep lists {} twice: each kept color once (colors that are merely close are allowed)",
+                    to_hex(rgb)
+                )));
+            }
+            out.push(rgb);
+        }
+        Ok(out)
+    }
+
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Vec<[u8; 3]>, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Given {
+            Text(String),
+            List(Vec<String>),
+        }
+        let given = Given::deserialize(d).map_err(|_| {
+            serde::de::Error::custom(
+                "keep must be a list of colors written #rrggbb, or one string of them separated by commas",
+            )
+        })?;
+        match given {
+            Given::Text(t) if t.trim().is_empty() => Ok(Vec::new()),
+            Given::Text(t) => parse(t.split(',')),
+            Given::List(l) => parse(l.iter().map(String::as_str)),
+        }
+        .map_err(|e| serde::de::Error::custom(e.message()))
+    }
 }
 
 /// A seed: a number up to 2⁵³ − 1, a string of digits above (so that it
@@ -291,11 +361,12 @@ mod tests {
 
     #[test]
     fn options_round_trip_through_json_with_the_page_keys() {
-        let o = Options { seed: u64::MAX, sort: Sort::Manual(vec![1, 0]), ..Options::default() };
+        let o =
+            Options { seed: u64::MAX, sort: Sort::Manual(vec![1, 0]), keep: vec![[27, 42, 60]], ..Options::default() };
         let text = serde_json::to_string(&o).unwrap();
         assert_eq!(
             text,
-            r#"{"colors":10,"method":"telling","sort":"1,0","space":"oklab","seed":"18446744073709551615","alphaThreshold":128,"sample":"all","region":"auto","maxPixels":64000000}"#
+            r##"{"colors":10,"method":"telling","sort":"1,0","space":"oklab","seed":"18446744073709551615","alphaThreshold":128,"sample":"all","region":"auto","maxPixels":64000000,"keep":["#1b2a3c"]}"##
         );
         assert_eq!(serde_json::from_str::<Options>(&text).unwrap(), o);
         assert_eq!(serde_json::from_str::<Options>("{}").unwrap(), Options::default());
@@ -322,5 +393,26 @@ mod tests {
         assert!(err(r#"{"alphaThreshold": 256}"#).starts_with("alphaThreshold must be a whole number from 0 to 255"));
         assert!(err(r#"{"seed": -1}"#).starts_with("seed must be a whole number"));
         assert!(err(r#"{"maxPixels": 0}"#).starts_with("maxPixels must be a positive whole number"));
+    }
+
+    #[test]
+    fn kept_colors_are_hex_each_once_and_no_more_than_the_colors() {
+        let keep = |text: &str| Options::with("keep", text).map(|o| o.keep);
+        assert_eq!(keep("#1B2A3C, #e8c547").unwrap(), vec![[27, 42, 60], [232, 197, 71]]);
+        assert_eq!(keep("").unwrap(), Vec::<[u8; 3]>::new());
+        // Close colors are allowed (the person asked for them); the same one twice is not.
+        assert_eq!(keep("#101010,#101011").unwrap().len(), 2);
+        let twice = keep("#101010,#101010").unwrap_err().to_string();
+        assert!(twice.starts_with("keep lists #101010 twice"), "{twice}");
+        for bad in ["red", "1b2a3c", "#1b2a3", "#1b2a3c,", "#gggggg"] {
+            let e = keep(bad).unwrap_err().to_string();
+            assert!(e.starts_with("keep must list colors written #rrggbb"), "{bad}: {e}");
+        }
+        let list: Options = serde_json::from_str(r##"{"keep": ["#000000", "#ffffff"], "colors": 2}"##).unwrap();
+        assert!(list.check().is_ok());
+        let over = Options { colors: ColorCount::new(1).unwrap(), ..list };
+        let e = over.check().unwrap_err().to_string();
+        assert_eq!(e, "keep lists 2 colors but the palette has 1: keep at most as many colors as the palette has");
+        assert!(serde_json::from_str::<Options>(r#"{"keep": 3}"#).unwrap_err().to_string().starts_with("keep must be"));
     }
 }

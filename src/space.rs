@@ -40,6 +40,14 @@ impl Space {
         }
     }
 
+    /// A swatch's exact color as a point of this space.
+    pub fn point_of(self, s: &Swatch) -> Point {
+        match self {
+            Space::Oklab => [s.oklab.l, s.oklab.a, s.oklab.b],
+            Space::Rgb => color::oklab_to_linear(s.oklab).map(color::linear_to_srgb),
+        }
+    }
+
     /// A point of this space as 8-bit sRGB: rounded, or gamut-mapped when it
     /// lies beyond sRGB ([`color::to_srgb8`]).
     pub fn rgb8(self, p: Point) -> [u8; 3] {
@@ -53,7 +61,7 @@ impl Space {
         match self {
             // Within the gamut, the point's own rounding (no round trip through Oklab).
             Space::Rgb if p.iter().all(|v| (-0.5 / 255.0..=255.5 / 255.0).contains(v)) => {
-                Swatch { rgb: p.map(|v| color::quantize(v * 255.0)), share, oklab }
+                Swatch { rgb: p.map(|v| color::quantize(v * 255.0)), share, oklab, kept: false }
             }
             _ => Swatch::from_oklab(oklab, share),
         }

@@ -13,9 +13,10 @@ use crate::error::{Error, Result};
 /// ([`color::to_srgb8`]).
 ///
 /// Serialized (the CLI's JSON, the page's palette objects) as
-/// `{"hex": "#1b2a3c", "rgb": [27, 42, 60], "share": 0.231, "oklab": [L, a, b], "oklch": [L, C, h], "mapped": false}`
+/// `{"hex": "#1b2a3c", "rgb": [27, 42, 60], "share": 0.231, "oklab": [L, a, b], "oklch": [L, C, h], "mapped": false, "kept": false}`
 /// (h in degrees, 0 to 360; 0 for a gray; `mapped` when the hex is the
-/// gamut-mapped stand-in of a color beyond sRGB).
+/// gamut-mapped stand-in of a color beyond sRGB; `kept` when the color was
+/// kept or picked by hand, [`crate::Options::keep`]).
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(into = "SwatchRecord", try_from = "SwatchRecord")]
 pub struct Swatch {
@@ -25,17 +26,24 @@ pub struct Swatch {
     pub share: f64,
     /// The exact color.
     pub oklab: Oklab,
+    /// Whether the color was chosen by hand (kept through a new extraction).
+    pub kept: bool,
 }
 
 impl Swatch {
     /// A swatch of an 8-bit sRGB color.
     pub fn new(rgb: [u8; 3], share: f64) -> Swatch {
-        Swatch { rgb, share, oklab: color::rgb8_to_oklab(rgb) }
+        Swatch { rgb, share, oklab: color::rgb8_to_oklab(rgb), kept: false }
     }
 
     /// A swatch of an exact color, its 8-bit sRGB rounded or gamut-mapped.
     pub fn from_oklab(oklab: Oklab, share: f64) -> Swatch {
-        Swatch { rgb: color::oklab_to_rgb8(oklab), share, oklab }
+        Swatch { rgb: color::oklab_to_rgb8(oklab), share, oklab, kept: false }
+    }
+
+    /// The same swatch, kept (`true`) or not.
+    pub fn kept(self, kept: bool) -> Swatch {
+        Swatch { kept, ..self }
     }
 
     /// `#rrggbb`.
@@ -84,6 +92,8 @@ struct SwatchRecord {
     oklch: Option<[f64; 3]>,
     #[serde(default)]
     mapped: bool,
+    #[serde(default)]
+    kept: bool,
 }
 
 impl From<Swatch> for SwatchRecord {
@@ -96,6 +106,7 @@ impl From<Swatch> for SwatchRecord {
             oklab: Some([o.l, o.a, o.b]),
             oklch: Some(s.oklch()),
             mapped: s.mapped(),
+            kept: s.kept,
         }
     }
 }
@@ -113,8 +124,8 @@ impl TryFrom<SwatchRecord> for Swatch {
             .map(|[l, a, b]| Oklab { l, a, b })
             .filter(|&o| color::oklab_to_rgb8(o) == r.rgb || color::rounds_to(o, r.rgb));
         Ok(match exact {
-            Some(oklab) => Swatch { rgb: r.rgb, share: r.share, oklab },
-            None => Swatch::new(r.rgb, r.share),
+            Some(oklab) => Swatch { rgb: r.rgb, share: r.share, oklab, kept: r.kept },
+            None => Swatch::new(r.rgb, r.share).kept(r.kept),
         })
     }
 }

@@ -127,6 +127,26 @@ pub fn extract_palette(
     Ok(report(&palette, performance_now() - t0))
 }
 
+/// Draws the strip of `colors` (swatch objects) alone, `width` pixels wide,
+/// into `canvas` (sized to fit): a palette without its image, as a shared
+/// link shows it.
+#[wasm_bindgen(js_name = drawStrip)]
+pub fn draw_strip(canvas: &OffscreenCanvas, colors: &JsValue, width: u32) -> JsResult<JsValue> {
+    report_panics();
+    let swatches: Vec<crate::Swatch> = serde_wasm_bindgen::from_value(colors.clone())
+        .map_err(|e| js_error(Error::InvalidOption(format!("colors must be an array of swatches: {e}"))))?;
+    let strip = crate::render_strip(width, &swatches, &RenderOptions::default()).map_err(js_error)?;
+    canvas.set_width(strip.width());
+    canvas.set_height(strip.height());
+    let ctx: OffscreenCanvasRenderingContext2d = canvas
+        .get_context("2d")?
+        .ok_or_else(|| js_error(Error::InvalidInput("the canvas has no 2-D context".into())))?
+        .dyn_into()?;
+    let data = ImageData::new_with_u8_clamped_array_and_sh(Clamped(strip.data()), strip.width(), strip.height())?;
+    ctx.put_image_data(&data, 0.0, 0.0)?;
+    Ok(to_js(&serde_json::json!({"width": strip.width(), "height": strip.height()})))
+}
+
 /// What was drawn into a canvas.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -265,6 +285,84 @@ impl Still {
         let reordered = (palette.reordered(&shown).map_err(js_error)?.named_if_same(&self.chosen), *ms);
         let out = report(&reordered.0, reordered.1);
         self.current = Some(reordered);
+        Ok(out)
+    }
+
+    /// The palette made of exactly `colors` (swatch objects as palettes hold
+    /// them, each with `kept`; a picked one as [`Still::pick`] gives it), in
+    /// this order, with their shares computed again over the pixels counted
+    /// by `options` (default: the current palette's). It becomes the current
+    /// palette: how a swatch is removed, picked or a shared palette applied.
+    pub fn edit(&mut self, colors: &JsValue, options: &JsValue) -> JsResult<JsValue> {
+        let swatches: Vec<crate::Swatch> = serde_wasm_bindgen::from_value(colors.clone()).map_err(|e| {
+            js_error(Error::InvalidOption(format!(
+                "colors must be an array of swatches such as {{hex: '#1b2a3c', rgb: [27, 42, 60], share: 0}}: {e}"
+            )))
+        })?;
+        let opts: Options = if options.is_null_or_undefined() {
+            self.current.as_ref().map(|(p, _)| p.options.clone()).unwrap_or_default()
+        } else {
+            from_js(options, "options")?
+        };
+        let t0 = performance_now();
+        let palette = crate::with_swatches(&self.image, &opts, &swatches).map_err(js_error)?;
+        let ms = performance_now() - t0;
+        let out = report(&palette, ms);
+        self.chosen = palette.options.sort.clone();
+        self.current = Some((palette, ms));
+        Ok(out)
+    }
+
+    /// The color a person points at, at image pixel `(x, y)`: the mean of the
+    /// similar pixels around it (see the core's `pick` module), as a kept swatch.
+    pub fn pick(&self, x: u32, y: u32) -> JsResult<JsValue> {
+        let threshold =
+            self.current.as_ref().map_or(Options::default().alpha_threshold, |(p, _)| p.options.alpha_threshold);
+        Ok(to_js(&crate::pick::pick(&self.image, x, y, threshold).map_err(js_error)?))
+    }
+
+    /// The RGBA pixels around image pixel `(x, y)`, `2·radius + 1` on a side
+    /// (radius at most 32), row by row, transparent outside the image: what
+    /// the eyedropper's loupe magnifies.
+    pub fn patch(&self, x: i32, y: i32, radius: u32) -> Uint8Array {
+        let r = radius.min(32) as i32;
+        let (w, h) = (self.image.width() as i32, self.image.height() as i32);
+        let mut at = Vec::new();
+        let mut inside = Vec::new();
+        for yy in y - r..=y + r {
+            for xx in x - r..=x + r {
+                let ok = (0..w).contains(&xx) && (0..h).contains(&yy);
+                inside.push(ok);
+                if ok {
+                    at.push((xx as u32, yy as u32));
+                }
+            }
+        }
+        let mut pixels = self.image.rgba_of(&at).into_iter();
+        let out: Vec<u8> =
+            inside.into_iter().flat_map(|ok| if ok { pixels.next().unwrap_or_default() } else { [0; 4] }).collect();
+        Uint8Array::from(&out[..])
+    }
+
+    /// Makes `palette` (a palette object this still gave before, as it was
+    /// shown) the current palette again, exactly: how an edit is undone.
+    pub fn restore(&mut self, palette: &JsValue) -> JsResult<JsValue> {
+        let value: serde_json::Value = serde_wasm_bindgen::from_value(palette.clone())
+            .map_err(|e| js_error(Error::InvalidOption(format!("not a palette: {e}"))))?;
+        let p: Palette =
+            serde_json::from_value(value).map_err(|e| js_error(Error::InvalidOption(format!("not a palette: {e}"))))?;
+        if (p.width, p.height) != (self.image.width(), self.image.height()) {
+            return Err(js_error(Error::InvalidOption(format!(
+                "that palette is of a {} × {} image, not of this {} × {} one",
+                p.width,
+                p.height,
+                self.image.width(),
+                self.image.height()
+            ))));
+        }
+        let out = report(&p, 0.0);
+        self.chosen = p.options.sort.clone();
+        self.current = Some((p, 0.0));
         Ok(out)
     }
 

@@ -851,3 +851,33 @@ fn region_auto_leaves_the_bars_out_of_the_palette_and_the_composite() {
     let clear = write(&dir, "clear.png", &transparent_png(16, 16));
     assert_fails("a region with no opaque pixel", &run(&[&clear, "--region", "2,2,4,4"]), 6);
 }
+
+#[test]
+fn kept_colors_are_in_the_palette_and_bad_ones_are_option_errors() {
+    let dir = scratch("keep");
+    let img = write(&dir, "q.png", &noisy_quadrants_png(64, 48));
+    let args = ["-n", "6", "--keep", "#ff00ff,#203040", "--format", "json", &img];
+    let r = ok(&args);
+    let colors = json_colors(&parse_json(&r.stdout));
+    assert_eq!(colors.len(), 6, "{}", r.stdout);
+    for hex in ["#ff00ff", "#203040"] {
+        assert!(colors.iter().any(|c| c.0 == hex), "{hex} missing: {}", r.stdout);
+        assert!(r.stdout.contains(&format!("\"hex\":\"{hex}\"")));
+    }
+    assert_eq!(r.stdout.matches("\"kept\":true").count(), 2, "{}", r.stdout);
+    assert_eq!(r.stdout.matches("\"kept\":false").count(), 4, "{}", r.stdout);
+    // Deterministic.
+    assert_eq!(ok(&args).stdout.split("\"seconds\"").next(), r.stdout.split("\"seconds\"").next());
+    for (keep, n, says) in [
+        ("red", "6", "keep must list colors written #rrggbb"),
+        ("#12345", "6", "keep must list colors written #rrggbb"),
+        ("#000000,#000000", "6", "keep lists #000000 twice"),
+        ("#000000,#111111,#222222", "2", "keep lists 3 colors but the palette has 2"),
+    ] {
+        let r = run(&["-n", n, "--keep", keep, &img]);
+        assert_eq!(r.code, 2, "--keep {keep}: {r:?}");
+        assert_eq!(r.stderr.lines().count(), 1, "--keep {keep}: {}", r.stderr);
+        assert!(r.stderr.starts_with("cinepal: ") && r.stderr.contains(says), "--keep {keep}: {}", r.stderr);
+        assert_eq!(r.stdout, "");
+    }
+}

@@ -71,6 +71,10 @@ struct Cli {
     #[arg(long, value_name = "R", help = region_help())]
     region: Option<Region>,
 
+    /// colors the palette must hold exactly, the others chosen around them (e.g. '#1b2a3c,#e8c547'; at most N, each once)
+    #[arg(long, value_name = "COLORS", value_parser = |s: &str| Options::with("keep", s).map(|o| o.keep))]
+    keep: Option<KeptColors>,
+
     #[arg(long, value_name = "F", default_value_t = Format::default(), help = format_help())]
     format: Format,
 
@@ -98,6 +102,9 @@ struct Cli {
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     jobs: Option<u32>,
 }
+
+/// The kept colors as one value (clap would read a `Vec` as repeated options).
+type KeptColors = Vec<[u8; 3]>;
 
 fn colors_help() -> String {
     format!("number of colors, {} to {} [default: {}]", ColorCount::MIN, ColorCount::MAX, Options::default().colors)
@@ -200,7 +207,9 @@ impl Job {
             sampling: cli.sample.unwrap_or(defaults.sampling),
             region: cli.region.unwrap_or(defaults.region),
             max_pixels: cli.max_pixels.unwrap_or(defaults.max_pixels),
+            keep: cli.keep.clone().unwrap_or_default(),
         };
+        options.check()?;
         let several = cli.inputs.len() > 1;
         if several && cli.output.is_some() {
             return Err(usage("-o names one file; with several images use --out-dir DIR"));

@@ -36,9 +36,17 @@ pub struct KMeans {
 /// Clusters weighted points into `k` groups; deterministic for a `seed`.
 /// Needs `points.len() >= k >= 1`; every center ends with at least one point.
 pub fn kmeans(points: &[Point], weights: &[f64], k: usize, seed: u64) -> KMeans {
+    kmeans_keeping(points, weights, k, seed, &[])
+}
+
+/// [`kmeans`] with the first `fixed.len()` of the `k` centers fixed at
+/// `fixed` (colors kept by hand): they never move, and may keep no point;
+/// the others are chosen around them. Needs `points.len() >= k - fixed.len()`
+/// and `k >= fixed.len()`. With no fixed center, this is [`kmeans`].
+pub fn kmeans_keeping(points: &[Point], weights: &[f64], k: usize, seed: u64, fixed: &[Point]) -> KMeans {
     let lambda = TAIL_WEIGHT;
     if points.len() <= SEARCH_POINTS {
-        let pool = search(points, weights, k, seed, lambda);
+        let pool = search(points, weights, k, seed, lambda, fixed);
         return pool.into_iter().next().expect("one run").1;
     }
     let rep_of = super::split::split(points, weights, SEARCH_POINTS);
@@ -46,10 +54,10 @@ pub fn kmeans(points: &[Point], weights: &[f64], k: usize, seed: u64) -> KMeans 
     let means = super::cluster_means(points, weights, &rep_of, m);
     let rep_points: Vec<Point> = means.iter().map(|r| r.0).collect();
     let rep_weights: Vec<f64> = means.iter().map(|r| r.1).collect();
-    let pool = search(&rep_points, &rep_weights, k.min(m), seed, lambda);
+    let pool = search(&rep_points, &rep_weights, k.min(m + fixed.len()), seed, lambda, fixed);
     let mut best: Option<(f64, KMeans)> = None;
     for (_, coarse) in pool.into_iter().take(FINALISTS) {
-        let run = lloyd_hamerly(points, weights, coarse.centers);
+        let run = lloyd_hamerly(points, weights, coarse.centers, fixed.len());
         let score = coverage_score(points, weights, &run.centers, lambda);
         if best.as_ref().is_none_or(|(b, _)| score < *b) {
             best = Some((score, run));
@@ -58,18 +66,20 @@ pub fn kmeans(points: &[Point], weights: &[f64], k: usize, seed: u64) -> KMeans 
     best.expect("one finalist").1
 }
 
-/// The search: k-means++ starts, then random swaps accepted when they lower
-/// the score. Returns every distinct result, best first.
-fn search(points: &[Point], weights: &[f64], k: usize, seed: u64, lambda: f64) -> Vec<(f64, KMeans)> {
+/// The search: k-means++ starts, then random swaps (of centers that are not
+/// fixed) accepted when they lower the score. Returns every distinct result, best first.
+fn search(points: &[Point], weights: &[f64], k: usize, seed: u64, lambda: f64, fixed: &[Point]) -> Vec<(f64, KMeans)> {
     let mut pool: Vec<(f64, KMeans)> = Vec::new();
     let mut rng = Rng::new(seed);
+    let f = fixed.len();
     for _ in 0..RESTARTS {
-        let centers = seed_plus_plus(points, weights, k, &mut rng);
-        let run = lloyd_hamerly(points, weights, centers);
+        let centers = seed_keeping(points, weights, k, &mut rng, fixed);
+        let run = lloyd_hamerly(points, weights, centers, f);
         pool.push((coverage_score(points, weights, &run.centers, lambda), run));
     }
     pool.sort_by(|a, b| a.0.total_cmp(&b.0));
-    for _ in 0..SWAPS {
+    let swaps = if k > f { SWAPS } else { 0 };
+    for _ in 0..swaps {
         let current = &pool[0].1;
         let d2: Vec<f64> = points
             .iter()
@@ -81,8 +91,8 @@ fn search(points: &[Point], weights: &[f64], k: usize, seed: u64, lambda: f64) -
             break;
         }
         let mut centers = current.centers.clone();
-        centers[(rng.next_u64() % k as u64) as usize] = points[rng.weighted_index(&d2, total)];
-        let run = lloyd_hamerly(points, weights, centers);
+        centers[f + (rng.next_u64() % (k - f) as u64) as usize] = points[rng.weighted_index(&d2, total)];
+        let run = lloyd_hamerly(points, weights, centers, f);
         let score = coverage_score(points, weights, &run.centers, lambda);
         if !pool.iter().any(|(s, _)| *s == score) {
             let at = pool.partition_point(|(s, _)| *s <= score);
@@ -118,10 +128,19 @@ pub fn coverage_score(points: &[Point], weights: &[f64], centers: &[Point], lamb
 /// Greedy k-means++ (Arthur and Vassilvitskii 2007; the greedy variant tries
 /// 2 + ln k candidates a step and keeps the one that lowers the potential most).
 pub fn seed_plus_plus(points: &[Point], weights: &[f64], k: usize, rng: &mut Rng) -> Vec<Point> {
-    let total: f64 = weights.iter().sum();
-    let first = rng.weighted_index(weights, total);
-    let mut centers = vec![points[first]];
-    let mut d2: Vec<f64> = points.iter().map(|p| dist2(p, &points[first])).collect();
+    seed_keeping(points, weights, k, rng, &[])
+}
+
+/// [`seed_plus_plus`] starting from the `fixed` centers (when there are any,
+/// the first center is not drawn).
+fn seed_keeping(points: &[Point], weights: &[f64], k: usize, rng: &mut Rng, fixed: &[Point]) -> Vec<Point> {
+    let mut centers = fixed.to_vec();
+    if centers.is_empty() {
+        let total: f64 = weights.iter().sum();
+        centers.push(points[rng.weighted_index(weights, total)]);
+    }
+    let mut d2: Vec<f64> =
+        points.iter().map(|p| centers.iter().map(|c| dist2(p, c)).fold(f64::INFINITY, f64::min)).collect();
     let tries = 2 + (k as f64).ln().floor() as usize;
     let mut scores = vec![0.0; points.len()];
     while centers.len() < k {
@@ -169,8 +188,9 @@ fn nearest_two(p: &Point, centers: &[Point]) -> (u32, f64, f64) {
 }
 
 /// Lloyd's iterations with Hamerly's (2010) upper and lower bounds; the
-/// per-cluster sums are updated only for points that change cluster.
-fn lloyd_hamerly(points: &[Point], weights: &[f64], mut centers: Vec<Point>) -> KMeans {
+/// per-cluster sums are updated only for points that change cluster. The
+/// first `fixed` centers do not move.
+fn lloyd_hamerly(points: &[Point], weights: &[f64], mut centers: Vec<Point>, fixed: usize) -> KMeans {
     let (n, k) = (points.len(), centers.len());
     let mut labels = vec![0u32; n];
     let mut upper = vec![0.0f64; n];
@@ -202,7 +222,7 @@ fn lloyd_hamerly(points: &[Point], weights: &[f64], mut centers: Vec<Point>) -> 
     let mut half_gap = vec![0.0f64; k];
     let mut moved = vec![0.0f64; k];
     for _ in 0..MAX_ITERATIONS {
-        if let Some(empty) = members.iter().position(|&m| m == 0) {
+        if let Some(empty) = (fixed..k).find(|&j| members[j] == 0) {
             // An empty cluster takes the point that is worst served by its center.
             let far = (0..n)
                 .max_by(|&a, &b| (weights[a] * upper[a] * upper[a]).total_cmp(&(weights[b] * upper[b] * upper[b])));
@@ -211,7 +231,7 @@ fn lloyd_hamerly(points: &[Point], weights: &[f64], mut centers: Vec<Point>) -> 
             continue;
         }
         // Move each center to the weighted mean of its points.
-        for j in 0..k {
+        for j in fixed..k {
             let new = sums[j].0.map(|v| v / sums[j].1);
             moved[j] = dist2(&new, &centers[j]).sqrt();
             centers[j] = new;

@@ -112,12 +112,14 @@ pub fn shortfall(a: &Point, b: &Point) -> f64 {
 }
 
 /// A center of the palette being built: where it is in the clustering space
-/// and in Oklab, and whether it is an accent.
+/// and in Oklab, whether it is an accent, and whether it is fixed (a color
+/// kept by hand: it never moves, merges or leaves, and is no accent).
 #[derive(Debug, Clone, Copy)]
 struct Center {
     at: Point,
     lab: Point,
     accent: bool,
+    fixed: bool,
 }
 
 /// A group of points: its leader (Oklab) and its weighted sums.
@@ -161,7 +163,7 @@ fn from_channels(space: Space, c: [f64; 3]) -> Point {
 
 impl Cells<'_> {
     fn center(&self, at: Point, accent: bool) -> Center {
-        Center { at, lab: self.space.oklab(at), accent }
+        Center { at, lab: self.space.oklab(at), accent, fixed: false }
     }
 
     /// The center at Oklab `lab`, kept inside the image's colors (each
@@ -229,8 +231,8 @@ impl Cells<'_> {
             let means = super::cluster_means(self.points, self.weights, &labels, centers.len());
             let mut weights = vec![0.0; centers.len()];
             for (j, (mean, w)) in means.into_iter().enumerate() {
-                // An accent stays on its spot (moving, it would climb to the nearest crowd).
-                if w > 0.0 && !centers[j].accent {
+                // An accent stays on its spot (moving, it would climb to the nearest crowd); a kept color stays.
+                if w > 0.0 && !centers[j].accent && !centers[j].fixed {
                     centers[j] = self.center(mean, false);
                 }
                 weights[j] = w;
@@ -248,17 +250,27 @@ impl Cells<'_> {
                 for j in i + 1..centers.len() {
                     let (a, b) = (centers[i].lab, centers[j].lab);
                     let short = shortfall(&a, &b);
-                    if short <= 0.0 {
+                    // Two kept colors stay as close as the person chose them.
+                    if short <= 0.0 || (centers[i].fixed && centers[j].fixed) {
                         continue;
                     }
                     let d = dist(&a, &b);
                     let u = if d > 1e-9 { [0, 1, 2].map(|c| (a[c] - b[c]) / d) } else { [1.0, 0.0, 0.0] };
                     // Moving apart by the shortfall (and a little more, for the toe) closes it over the passes.
                     let need = short * 1.05;
-                    let (wi, wj) = (weights[i].max(1e-12), weights[j].max(1e-12));
+                    // A kept color does not move: the other one moves the whole way.
+                    let (wi, wj) = match (centers[i].fixed, centers[j].fixed) {
+                        (true, _) => (1.0, 0.0),
+                        (_, true) => (0.0, 1.0),
+                        _ => (weights[i].max(1e-12), weights[j].max(1e-12)),
+                    };
                     let (mi, mj) = (need * wj / (wi + wj), need * wi / (wi + wj));
-                    centers[i] = self.at_lab([0, 1, 2].map(|c| a[c] + u[c] * mi), centers[i].accent);
-                    centers[j] = self.at_lab([0, 1, 2].map(|c| b[c] - u[c] * mj), centers[j].accent);
+                    if !centers[i].fixed {
+                        centers[i] = self.at_lab([0, 1, 2].map(|c| a[c] + u[c] * mi), centers[i].accent);
+                    }
+                    if !centers[j].fixed {
+                        centers[j] = self.at_lab([0, 1, 2].map(|c| b[c] - u[c] * mj), centers[j].accent);
+                    }
                     moved = true;
                 }
             }
@@ -268,9 +280,10 @@ impl Cells<'_> {
         }
     }
 
-    /// Drops the centers no point belongs to (pushed where there are no pixels).
+    /// Drops the centers no point belongs to (pushed where there are no
+    /// pixels); a kept color stays, even without pixels.
     fn drop_empty(&self, centers: &mut Vec<Center>) {
-        let mut used = vec![false; centers.len()];
+        let mut used: Vec<bool> = centers.iter().map(|c| c.fixed).collect();
         for l in self.assign(centers) {
             used[l as usize] = true;
         }
@@ -281,12 +294,16 @@ impl Cells<'_> {
         });
     }
 
-    /// Merges the closest pair while two centers are closer than [`MIN_PAIR`].
+    /// Merges the closest pair while two centers are closer than [`MIN_PAIR`]
+    /// (not two kept colors; a kept color takes the other's pixels and stays where it is).
     fn merge_close(&self, centers: &mut Vec<Center>) {
         while centers.len() > 1 {
             let mut best = (0.0, 0, 0);
             for i in 0..centers.len() {
                 for j in i + 1..centers.len() {
+                    if centers[i].fixed && centers[j].fixed {
+                        continue;
+                    }
                     let d = shortfall(&centers[i].lab, &centers[j].lab);
                     if d > best.0 {
                         best = (d, i, j);
@@ -296,6 +313,10 @@ impl Cells<'_> {
             let (d, i, j) = best;
             if d <= 0.0 {
                 return;
+            }
+            if centers[i].fixed || centers[j].fixed {
+                centers.remove(if centers[i].fixed { j } else { i });
+                continue;
             }
             let labels = self.assign(centers);
             let mut acc = ([0.0f64; 3], 0.0f64);
@@ -339,6 +360,7 @@ impl Cells<'_> {
             share[l as usize] += w / self.total;
         }
         let mut found: Vec<(f64, usize)> = (0..centers.len())
+            .filter(|&j| !centers[j].fixed)
             .filter_map(|j| {
                 let lab = centers[j].lab;
                 let chroma = (lab[1] * lab[1] + lab[2] * lab[2]).sqrt();
@@ -360,7 +382,12 @@ impl Cells<'_> {
             };
             let vivid = self.groups(&members).into_iter().max_by(|a, b| salience(a).total_cmp(&salience(b)));
             if let Some(g) = vivid {
-                centers[j] = Center { at: g.at.map(|s| s / g.weight), lab: g.lab.map(|s| s / g.weight), accent: true };
+                centers[j] = Center {
+                    at: g.at.map(|s| s / g.weight),
+                    lab: g.lab.map(|s| s / g.weight),
+                    accent: true,
+                    fixed: false,
+                };
             }
         }
     }
@@ -404,7 +431,7 @@ impl Cells<'_> {
                 let away = centers.iter().map(|c| dist(&lab, &c.lab)).fold(f64::INFINITY, f64::min);
                 (share >= MIN_ACCENT_SHARE && chroma >= ACCENT_CHROMA && away >= ACCENT_DISTANCE).then(|| {
                     let salience = share.sqrt() * away * chroma;
-                    (salience, Center { at: g.at.map(|s| s / g.weight), lab, accent: true })
+                    (salience, Center { at: g.at.map(|s| s / g.weight), lab, accent: true, fixed: false })
                 })
             })
             .collect();
@@ -441,7 +468,7 @@ impl Cells<'_> {
             cost[best] += w * (second.min(to_accent) - kept);
         }
         (0..centers.len())
-            .filter(|&j| !centers[j].accent)
+            .filter(|&j| !centers[j].accent && !centers[j].fixed)
             .map(|j| (j, (shared + cost[j]) / self.total))
             .min_by(|a, b| a.1.total_cmp(&b.1))
     }
@@ -491,6 +518,23 @@ impl Cells<'_> {
 /// the `m` centers (the swatches' colors, in `space`); `m < k` only when the
 /// points have fewer distinct positions. Needs `points.len() >= k >= 1`.
 pub fn telling(points: &[Point], weights: &[f64], k: usize, seed: u64, space: Space) -> (Vec<u32>, Vec<Point>) {
+    telling_keeping(points, weights, k, seed, space, &[])
+}
+
+/// [`telling`] with the first `fixed.len()` of the `k` colors fixed at
+/// `fixed` (kept by hand, in `space`): they never move, merge or leave, even
+/// without pixels or close to each other, and are never accents; the others
+/// are chosen around them by the same steps (k-means with those centers
+/// fixed, then accents and room). The first `fixed.len()` centers returned
+/// are the fixed ones, in order. Needs `points.len() >= k - fixed.len()`.
+pub fn telling_keeping(
+    points: &[Point],
+    weights: &[f64],
+    k: usize,
+    seed: u64,
+    space: Space,
+    fixed: &[Point],
+) -> (Vec<u32>, Vec<Point>) {
     let (mut low, mut high) = ([f64::INFINITY; 3], [f64::NEG_INFINITY; 3]);
     for &p in points {
         let c = channels(space, p);
@@ -508,8 +552,11 @@ pub fn telling(points: &[Point], weights: &[f64], k: usize, seed: u64, space: Sp
         low,
         high,
     };
-    let cover = super::kmeans::kmeans(points, weights, k, seed);
+    let cover = super::kmeans::kmeans_keeping(points, weights, k, seed, fixed);
     let mut centers: Vec<Center> = cover.centers.iter().map(|&c| cells.center(c, false)).collect();
+    for c in &mut centers[..fixed.len()] {
+        c.fixed = true;
+    }
     let budget = cells.coverage(&centers) * (1.0 + COVERAGE_BUDGET);
     cells.mark_accents(&mut centers, k);
     cells.settle(&mut centers);
@@ -534,10 +581,14 @@ pub fn telling(points: &[Point], weights: &[f64], k: usize, seed: u64, space: Sp
             break;
         }
     }
-    // Dense labels: a center that kept no point is dropped.
+    // Dense labels: a center that kept no point is dropped (not a fixed one, which comes first).
     let labels = cells.assign(&centers);
     let mut dense = vec![u32::MAX; centers.len()];
     let mut kept = Vec::new();
+    for (j, c) in centers.iter().enumerate().take_while(|(_, c)| c.fixed) {
+        dense[j] = j as u32;
+        kept.push(c.at);
+    }
     let labels = labels
         .into_iter()
         .map(|l| {
