@@ -14,6 +14,11 @@ import { baseName, createDownloads, fileNameFor, saveBlob } from './js/downloads
 import { createScatter } from './js/scatter.js';
 import { createCompare } from './js/compare.js';
 import { createStatus } from './js/status.js';
+import { createPicker, LOUPE_RADIUS } from './js/picker.js';
+import { decodeShare, encodeShare } from './js/share.js';
+import { NOTATIONS, paletteText } from './js/notation.js';
+import { loadNames, rgb8ToOklab } from './js/names.js';
+import { copyText } from './js/clipboard.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -55,12 +60,27 @@ const state = {
   received: null, // the newest view the worker answered with, shown or not: {r, item, settings}
   pending: Promise.resolve(), // the newest view request, for downloads to wait on
   regionRefused: null, // the message that a region was refused: the next view shown ends it
+  replays: new Set(), // view requests that go back in the history (undo, redo): not recorded again
+  shared: null, // a palette from a share link, until an image is opened: {settings, colors}
+  notation: 'hex',
+  pickTarget: null, // the position of the swatch the eyedropper replaces, or null: it adds one
+  lastHash: '', // the fragment the page wrote last
 };
+
+/** The most palette states an image's history keeps. */
+const HISTORY_LIMIT = 100;
 
 const queue = createQueue($('queue'), (item) => openItem(item));
 const swatches = createSwatchList($('swatches'), {
   onReorder: (order) => reorder(order),
   announce: (message) => status.announce(message),
+  onAction: (action, index) => swatchAction(action, index),
+});
+const picker = createPicker($('pick-layer'), $('loupe'), {
+  patch: (x, y) =>
+    engine.call('patch', { key: state.item.key, x, y, radius: LOUPE_RADIUS }),
+  onPick: (x, y) => pickAt(x, y),
+  onLeave: () => leavePicking(true),
 });
 const region = createRegion($('region-layer'), $('region-box'), { onSelect: (rect) => chooseRegion(rect) });
 const scatter = createScatter($('scatter'));
@@ -79,6 +99,7 @@ const ready = engine.call('defaults').then(
     state.controls = createControls(d, { onChange: () => extract(), newSeed: () => engine.call('newSeed') });
     state.downloads = createDownloads($('download-buttons'), d.formats, (format, button) => download(format, button));
     document.body.classList.add('is-ready');
+    openShareLink(d);
     return d;
   },
   (e) => {
@@ -139,9 +160,14 @@ async function openItem(item) {
   item.failed = false;
   const t0 = performance.now();
   status.busy(seq);
-  // A region drawn by hand belongs to the image it was drawn on.
-  if (item !== state.item && isRect(state.controls.settings().region)) state.controls.setRegion('auto');
+  // A region drawn by hand belongs to the image it was drawn on (or to the shared palette's).
+  if (item !== state.item && !state.shared && isRect(state.controls.settings().region)) {
+    state.controls.setRegion('auto');
+  }
+  if (item !== state.item) leavePicking(false);
   const settings = state.controls.settings();
+  // A shared palette is applied to the first image opened: its colors exactly, their shares counted again.
+  const shared = state.shared && !state.item ? state.shared.colors : undefined;
   state.want = settings;
   // Coming back to an image with the same settings brings back its own order.
   const saved = item.saved && same(item.saved.settings, settings) ? item.saved.sort : settings.sort;
@@ -158,11 +184,12 @@ async function openItem(item) {
     }
     const request = viewCall(
       'open',
-      { key: item.key, file: item.file, settings: { ...settings, sort: saved } },
+      { key: item.key, file: item.file, settings: { ...settings, sort: saved }, colors: shared },
       { seq, item, settings },
     );
     state.pending = request.catch(() => {});
     result = await request;
+    if (shared) state.shared = null;
     if (state.opening && state.opening.item === item) state.opening = null;
     await present(result, item, settings, t0, seq);
   } catch (e) {
@@ -178,10 +205,16 @@ async function openItem(item) {
   refreshExtras();
 }
 
-/** Extracts again with the current settings (a control changed). */
+/** Extracts again with the current settings (a control changed); the locked colors keep their places. */
 function extract() {
   if (!state.item && !state.opening) return;
-  view('extract', { settings: state.controls.settings() });
+  view('extract', { settings: state.controls.settings(), places: lockedPlaces() });
+}
+
+/** The locked colors of the palette on screen and their places: {hex, at}. */
+function lockedPlaces() {
+  if (!state.view || state.opening || !state.item || state.view.key !== state.item.key) return [];
+  return state.view.palette.colors.flatMap((c, at) => (c.kept ? [{ hex: c.hex, at }] : []));
 }
 
 /** A rectangle was dragged on the still (image pixels, inside it): it becomes the region. */
@@ -199,10 +232,10 @@ function reorder(order) {
   view('reorder', { order });
 }
 
-/** Back to the order chosen in the control: the palette again, in that order. */
+/** Back to the order chosen in the control: the palette again, in that order (locked colors stay in place). */
 function resetOrder() {
   if (!state.view) return;
-  view('extract', { settings: state.controls.settings() });
+  view('extract', { settings: state.controls.settings(), places: lockedPlaces() });
   status.announce('Order reset');
 }
 
@@ -210,12 +243,13 @@ function resetOrder() {
  * Asks for a new view of the image on screen (or the one being opened:
  * the worker handles requests in order, so this follows the opening).
  */
-async function view(type, payload) {
+async function view(type, payload, { replay = false } = {}) {
   const seq = ++state.seq;
   const item = state.opening ? state.opening.item : state.item;
-  if (type === 'extract') state.want = payload.settings;
+  if (replay) state.replays.add(seq);
+  if (payload.settings) state.want = payload.settings;
   // A reorder: the list already shows it, and the next one counts from it.
-  else state.listSeq = seq;
+  if (type === 'reorder') state.listSeq = seq;
   const settings = state.want;
   const t0 = performance.now();
   status.busy(seq);
@@ -330,6 +364,14 @@ async function present(r, item, settings, t0, seq) {
   state.view = { key: item.key, palette: p, settings };
   // A manual order's sort is its permutation; moved back into the chosen order, the engine names it again.
   const manual = !state.sortNames.has(p.sort);
+  if (!state.replays.delete(seq)) record(item, { palette: p, settings, manual });
+  showHistory();
+  writeShareLink(settings, p.colors);
+  nameColors(p.colors);
+  $('pick-layer').style.height = `${(100 * p.height) / r.height}%`;
+  $('pick-color').disabled = false;
+  $('copy-all').disabled = false;
+  document.body.classList.remove('has-shared');
   showSwatches(p, item.name, seq);
   composite.mark(r, hexes, `${item.name} with its palette strip: ${hexes.join(', ')}`);
   region.show(p, r.height, isRect(settings.region) ? 'hand' : settings.region, item.key);
@@ -383,6 +425,251 @@ function describeFailure(e, name) {
       return `Something went wrong with ${file}: ${e.message}.`;
   }
 }
+
+// ---- curating by hand: lock, remove, pick, undo, redo ----
+
+/** A swatch's own button: `index` is its position as shown. */
+function swatchAction(action, index) {
+  if (!state.view || state.opening || !state.item || state.view.key !== state.item.key) return;
+  const p = state.view.palette;
+  const c = p.colors[index];
+  if (!c) return;
+  if (action === 'lock') {
+    // Only the mark changes: the palette as it is (the same shares), with this color locked or not.
+    const colors = p.colors.map((x, i) => (i === index ? { ...x, kept: !x.kept } : x));
+    view('restore', { palette: { ...p, colors }, settings: state.view.settings });
+    status.announce(`${c.hex} ${c.kept ? 'unlocked' : 'locked: a new palette keeps it'}`);
+  } else if (action === 'remove') {
+    if (p.colors.length === 1) {
+      status.announce('A palette keeps at least one color');
+      return;
+    }
+    edit(p.colors.filter((_, i) => i !== index));
+    status.announce(`Removed ${c.hex}`);
+  } else if (action === 'pick') {
+    startPicking(index);
+  }
+}
+
+/** The palette made of exactly `colors` (shares counted again, no extraction); the count follows it. */
+function edit(colors) {
+  state.controls.setColors(colors.length);
+  view('edit', { colors, settings: state.controls.settings() });
+}
+
+/** Turns the eyedropper on: a pick adds a swatch, or replaces the one at `target`. */
+function startPicking(target = null) {
+  if (!state.view) return;
+  state.pickTarget = target;
+  const button = $('pick-color');
+  button.setAttribute('aria-pressed', 'true');
+  button.textContent = 'Stop picking';
+  document.body.classList.add('is-picking');
+  picker.start({ width: state.view.palette.width, height: state.view.palette.height });
+  status.announce(
+    target === null
+      ? 'Eyedropper on: click the still, or move with the arrow keys and press Enter, to add its color. Escape stops.'
+      : `Eyedropper on: pick the color that replaces ${state.view.palette.colors[target].hex}. Escape stops.`,
+  );
+}
+
+/** Turns the eyedropper off (`focus`: the focus returns to its button). */
+function leavePicking(focus) {
+  const button = $('pick-color');
+  if (picker.isOn()) picker.stop();
+  state.pickTarget = null;
+  button.setAttribute('aria-pressed', 'false');
+  button.textContent = 'Pick a color';
+  document.body.classList.remove('is-picking');
+  if (focus) button.focus();
+}
+
+/** The eyedropper picked image pixel (x, y): its color, locked, added or in place of the target. */
+async function pickAt(x, y) {
+  const item = state.item;
+  if (!state.view || !item || state.view.key !== item.key) return;
+  let swatch;
+  try {
+    swatch = await withStill(item, () => engine.call('pick', { key: item.key, x, y }));
+  } catch (e) {
+    status.error(`That color could not be picked: ${e.message}.`);
+    return;
+  }
+  const colors = [...state.view.palette.colors];
+  const same = colors.findIndex((c) => c.hex === swatch.hex);
+  const target = state.pickTarget;
+  if (same >= 0 && same !== target) {
+    // Already there: it is locked instead (the person chose it).
+    if (!colors[same].kept) swatchAction('lock', same);
+    status.announce(`${swatch.hex} is already color ${same + 1}; it is locked`);
+  } else if (target !== null) {
+    colors[target] = swatch;
+    edit(colors);
+    status.announce(`Color ${target + 1} is now ${swatch.hex}, locked`);
+  } else if (colors.length >= state.defaults.maxColors) {
+    status.error(`A palette has at most ${state.defaults.maxColors} colors: remove one to add another.`);
+  } else {
+    colors.push(swatch);
+    edit(colors);
+    status.announce(`Added ${swatch.hex}, locked`);
+  }
+  // Replacing one swatch is one pick; adding goes on until Escape.
+  if (target !== null) leavePicking(false);
+}
+
+$('pick-color').addEventListener('click', () => (picker.isOn() ? leavePicking(false) : startPicking(null)));
+
+/** Remembers a palette state of `item` as the newest step of its history (dropping the steps undone). */
+function record(item, entry) {
+  const h = (item.history ??= { entries: [], at: -1 });
+  const top = h.entries[h.at];
+  if (top && same(top.palette.colors, entry.palette.colors) && same(top.settings, entry.settings)) {
+    h.entries[h.at] = entry;
+    return;
+  }
+  h.entries.splice(h.at + 1);
+  h.entries.push(entry);
+  if (h.entries.length > HISTORY_LIMIT) h.entries.shift();
+  h.at = h.entries.length - 1;
+}
+
+function showHistory() {
+  const h = state.item && state.item.history;
+  $('undo').disabled = !h || h.at <= 0;
+  $('redo').disabled = !h || h.at >= h.entries.length - 1;
+}
+
+/** One step back (`-1`) or forward (`1`) in the history of the image on screen. */
+function travel(step) {
+  const item = state.item;
+  const h = item && item.history;
+  if (!h || state.opening || !state.view || state.view.key !== item.key) return;
+  const to = h.at + step;
+  if (to < 0 || to >= h.entries.length) return;
+  h.at = to;
+  const e = h.entries[to];
+  state.controls.apply(e.settings, e.manual);
+  view('restore', { palette: e.palette, settings: e.settings }, { replay: true });
+  showHistory();
+  status.announce(step < 0 ? 'Undone' : 'Redone');
+}
+
+$('undo').addEventListener('click', () => travel(-1));
+$('redo').addEventListener('click', () => travel(1));
+document.addEventListener('keydown', (event) => {
+  if (!(event.ctrlKey || event.metaKey) || event.altKey) return;
+  const key = event.key.toLowerCase();
+  if (key !== 'z' && key !== 'y') return;
+  // Text fields keep their own undo.
+  const t = event.target;
+  if (t instanceof HTMLInputElement && t.type !== 'range' && t.type !== 'checkbox') return;
+  if (t instanceof HTMLTextAreaElement) return;
+  event.preventDefault();
+  travel(key === 'y' || event.shiftKey ? 1 : -1);
+});
+
+// ---- values, names, copy all ----
+
+const notation = $('notation');
+notation.replaceChildren(...NOTATIONS.map((n) => new Option(n.label, n.name)));
+notation.addEventListener('change', () => {
+  state.notation = notation.value;
+  swatches.setNotation(notation.value);
+});
+
+/** The colors on screen: the palette's, or a shared one's before its image is opened. */
+function colorsShown() {
+  if (state.view) return state.view.palette.colors;
+  return state.shared ? state.shared.shown : [];
+}
+
+/** Names the colors on the swatches once the name list is loaded (it is loaded on first use, not with the page). */
+function nameColors(colors) {
+  loadNames().then(
+    (namer) => {
+      if (colorsShown() !== colors) return;
+      swatches.setNames(new Map(colors.map((c) => [c.hex, namer.nearest(c.oklab).name])));
+    },
+    () => {},
+  );
+}
+
+$('copy-all').addEventListener('click', async () => {
+  const colors = colorsShown();
+  if (!colors.length) return;
+  let names = [];
+  try {
+    const namer = await loadNames();
+    names = colors.map((c) => namer.nearest(c.oklab).name);
+  } catch {
+    // Without names: the values alone.
+  }
+  const text = paletteText(colors, state.notation, names);
+  const how = await copyText(text, $('swatches'));
+  status.announce(how === 'selected' ? 'The palette is selected: press Ctrl+C to copy it' : `Copied ${colors.length} colors`);
+});
+
+// ---- the share link ----
+
+/** Puts the palette on screen and its settings in the URL's fragment (replacing it: the back button is not flooded). */
+function writeShareLink(settings, colors) {
+  const hash = encodeShare(settings, colors);
+  if (hash === state.lastHash) return;
+  state.lastHash = hash;
+  try {
+    history.replaceState(history.state, '', `#${hash}`);
+  } catch {
+    // A sandboxed frame may refuse: the page works without the link.
+  }
+}
+
+/** At start-up: a share link shows its palette at once, without the image; a broken one says so. */
+function openShareLink(d) {
+  const shared = decodeShare(location.hash, d, state.controls.settings());
+  if (!shared) return;
+  if (shared.error) {
+    status.line(shared.error);
+    try {
+      history.replaceState(history.state, '', location.pathname + location.search);
+    } catch {
+      // The note stays; so does the fragment.
+    }
+    return;
+  }
+  state.controls.apply(shared.settings);
+  const shown = shared.colors.map(({ hex, kept }) => {
+    const rgb = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
+    const o = rgb8ToOklab(rgb);
+    const C = Math.hypot(o[1], o[2]);
+    const h = C < 1e-6 ? 0 : ((Math.atan2(o[2], o[1]) * 180) / Math.PI + 360) % 360;
+    return { hex, rgb, share: null, kept, oklab: o, oklch: [o[0], C, h], mapped: false };
+  });
+  state.shared = { settings: shared.settings, colors: shown.map((c) => ({ ...c, share: 0 })), shown };
+  state.lastHash = location.hash.slice(1);
+  document.body.classList.add('has-shared');
+  swatches.show(shown);
+  nameColors(shown);
+  $('copy-all').disabled = false;
+  const n = shown.length;
+  status.line(
+    `A shared palette of ${n} ${n === 1 ? 'color' : 'colors'}. Drop its image to see them on it: the same colors, their shares counted.`,
+  );
+  engine.call('strip', { colors: state.shared.colors, width: 1200 }).then(
+    (r) => {
+      if (!state.shared || r.none) return;
+      composite.settle(r).then(() =>
+        composite.mark(r, shown.map((c) => c.hex), `The shared palette's strip: ${shown.map((c) => c.hex).join(', ')}`),
+      );
+    },
+    () => {},
+  );
+}
+
+// A share link pasted into the address bar of the open page: opened as a page of its own.
+window.addEventListener('hashchange', () => {
+  const text = location.hash.slice(1);
+  if (text !== state.lastHash && text.includes('=')) location.reload();
+});
 
 // ---- downloads ----
 

@@ -24,7 +24,7 @@
 // such a view changed the palette undrawn, the palette is drawn anyway and
 // the error carries it (`payload`), for the page to show what is held.
 
-import init, { defaults, newSeed, Still } from './pkg/cinepal.js';
+import init, { defaults, drawStrip, newSeed, Still } from './pkg/cinepal.js';
 import { tagSrgb } from './js/srgb-png.js';
 
 const ready = init();
@@ -55,7 +55,7 @@ let pumping = false;
 /** The id of the request being handled, for 'partial' messages. */
 let currentId = 0;
 
-const VIEWS = new Set(['open', 'extract', 'reorder']);
+const VIEWS = new Set(['open', 'extract', 'reorder', 'edit', 'restore']);
 
 /** The composite on screen: the whole still (the page marks the region over it). */
 const ON_SCREEN = { fullFrame: true };
@@ -172,6 +172,19 @@ async function handle({ type, payload }) {
       return extract(payload);
     case 'reorder':
       return view(still(payload.key).reorder(payload.order), performance.now(), false);
+    case 'edit':
+      return view(still(payload.key).edit(payload.colors), performance.now());
+    case 'restore':
+      return view(still(payload.key).restore(payload.palette), performance.now(), false);
+    case 'pick':
+      return [still(payload.key).pick(payload.x, payload.y)];
+    case 'patch': {
+      const s = still(payload.key);
+      const side = 2 * payload.radius + 1;
+      return [{ width: side, height: side, rgba: s.patch(payload.x, payload.y, payload.radius) }];
+    }
+    case 'strip':
+      return strip(payload);
     case 'export':
       return [still(payload.key).export(payload.format, payload.options)];
     case 'png':
@@ -193,7 +206,7 @@ function still(key) {
 }
 
 /** Reads and decodes a file, extracts its palette; the previous image stays current if this fails. */
-async function open({ key, file, settings }) {
+async function open({ key, file, settings, colors }) {
   const t0 = performance.now();
   const bytes = new Uint8Array(await file.arrayBuffer());
   let fresh;
@@ -213,6 +226,8 @@ async function open({ key, file, settings }) {
   let palette;
   try {
     palette = fresh.extract(settings);
+    // A shared palette, applied to its image: its colors exactly, their shares counted again.
+    if (colors) palette = fresh.edit(colors);
   } catch (e) {
     try {
       fresh.free();
@@ -265,11 +280,43 @@ async function decodedByBrowser(bytes, type, settings, refusal) {
   }
 }
 
-function extract({ key, settings }) {
+/**
+ * Extracts again; the locked colors (`places`: {hex, at} in the order shown)
+ * are kept, each at its place, the others fill the other places in order.
+ */
+function extract({ key, settings, places }) {
   const s = still(key);
   if (newerExtract(key)) throw superseded();
   const t0 = performance.now();
-  return view(s.extract(settings), t0);
+  if (!places || !places.length) return view(s.extract(settings), t0);
+  const p = s.extract({ ...settings, keep: places.map((k) => k.hex) });
+  const order = placed(p.colors, places);
+  return view(order ? s.reorder(order) : p, t0);
+}
+
+/** The order putting each locked color of `colors` at its place, or null when they are there. */
+function placed(colors, places) {
+  const n = colors.length;
+  const slots = new Array(n).fill(-1);
+  const taken = new Set();
+  for (const { hex, at } of places) {
+    const i = colors.findIndex((c) => c.hex === hex);
+    if (i < 0 || taken.has(i)) continue;
+    let pos = Math.min(at, n - 1);
+    while (slots[pos] !== -1) pos = (pos + 1) % n;
+    slots[pos] = i;
+    taken.add(i);
+  }
+  const rest = colors.map((_, i) => i).filter((i) => !taken.has(i));
+  for (let pos = 0; pos < n; pos++) if (slots[pos] === -1) slots[pos] = rest.shift();
+  return slots.every((v, i) => v === i) ? null : slots;
+}
+
+/** A palette without its image (a share link): its strip alone, drawn into the canvas. */
+function strip({ colors, width }) {
+  if (!canvas) return [{ none: true }];
+  drawn = { still: null, width: 0, height: 0 };
+  return [drawStrip(canvas, colors, width)];
 }
 
 /**

@@ -170,9 +170,33 @@ export function createControls(d, { onChange, newSeed }) {
     showSeed();
   }
 
+  /**
+   * Shows `settings` (as settings() gives them: from the history or a share
+   * link) in every control, without onChange; `manual`: the order shown is the person's own.
+   */
+  function apply(settings, manual = false) {
+    Object.assign(state, settings);
+    setCount(settings.colors, null);
+    state.colors = settings.colors;
+    method.value = state.method;
+    space.value = state.space;
+    setManual(manual);
+    for (const name of Object.keys(hints)) showHint(name);
+    showSeed();
+    setRegion(state.region);
+  }
+
+  /** Sets the number of colors (the palette has this many now, by hand), without onChange. */
+  function setColors(n) {
+    setCount(n, null);
+    state.colors = n;
+  }
+
   return {
     /** The options for the engine: exactly the keys of defaults()'s options. */
     settings: () => ({ ...state }),
+    apply,
+    setColors,
     setManual,
     setMethod,
     setRegion,

@@ -5,6 +5,7 @@
 // from its new order.
 
 import { copyText } from './clipboard.js';
+import { formatColor } from './notation.js';
 
 const DRAG_THRESHOLD = 5; // px a pointer must travel before a press becomes a drag
 // A screen that shows Display P3: swatches beyond sRGB are drawn in their own color there.
@@ -15,8 +16,12 @@ const wideScreen = globalThis.matchMedia?.('(color-gamut: p3)') ?? { matches: fa
  * @param {object} o
  * @param {(keys: number[]) => void} o.onReorder
  * @param {(message: string) => void} o.announce  for screen readers (aria-live)
+ * @param {(action: 'lock'|'remove'|'pick', index: number) => void} o.onAction  a swatch's own button, by position shown
  */
-export function createSwatchList(list, { onReorder, announce }) {
+export function createSwatchList(list, { onReorder, announce, onAction = () => {} }) {
+  let notation = 'hex';
+  let names = null; // the colors' names, in the order shown, once known
+  let shown = [];
   let focusPos = 0; // position of the swatch that is in the tab order
   let grabbed = null; // keyboard grab: {li, from: order before the grab}
   let drag = null; // pointer drag state
@@ -30,6 +35,8 @@ export function createSwatchList(list, { onReorder, announce }) {
     const hadFocus = list.contains(document.activeElement);
     grabbed = null;
     drag = null;
+    shown = colors;
+    names = null;
     list.replaceChildren(...colors.map((c, i) => item(c, i, colors.length)));
     list.style.setProperty('--n', String(Math.max(1, colors.length)));
     focusPos = Math.min(focusPos, colors.length - 1);
@@ -41,7 +48,12 @@ export function createSwatchList(list, { onReorder, announce }) {
     const all = items();
     return (
       all.length === colors.length &&
-      colors.every((c, i) => all[i].dataset.hex === c.hex && all[i].dataset.share === String(c.share))
+      colors.every(
+        (c, i) =>
+          all[i].dataset.hex === c.hex &&
+          all[i].dataset.share === String(c.share) &&
+          (all[i].dataset.kept === 'true') === Boolean(c.kept),
+      )
     );
   }
 
@@ -52,22 +64,34 @@ export function createSwatchList(list, { onReorder, announce }) {
     li.dataset.share = String(c.share);
     // Its position when last shown or reordered.
     li.dataset.key = String(i);
+    li.dataset.kept = String(Boolean(c.kept));
+    li.classList.toggle('is-kept', Boolean(c.kept));
     li.tabIndex = -1;
     const chip = document.createElement('span');
     chip.className = 'chip';
     chip.style.backgroundColor = c.hex;
     const hex = document.createElement('code');
     hex.className = 'hex';
-    hex.textContent = c.hex;
+    hex.textContent = formatColor(c, notation);
+    hex.dataset.value = c.hex;
     const share = document.createElement('span');
     share.className = 'share';
-    share.textContent = percent(c.share);
+    share.textContent = c.share == null ? '' : percent(c.share);
     const badge = document.createElement('span');
     badge.className = 'copied-badge';
     badge.textContent = 'copied';
     badge.setAttribute('aria-hidden', 'true');
     chip.append(badge);
-    li.append(chip, hex, share);
+    const name = document.createElement('span');
+    name.className = 'name';
+    const tools = document.createElement('span');
+    tools.className = 'tools';
+    tools.append(
+      tool('lock', c.kept ? `Unlock ${c.hex}` : `Lock ${c.hex}`, c.kept),
+      tool('pick', `Pick ${c.hex} again from the image`),
+      tool('remove', `Remove ${c.hex}`),
+    );
+    li.append(chip, hex, share, name, tools);
     if (c.mapped && c.oklch) {
       // A color beyond sRGB: its hex is the gamut-mapped stand-in; a wide-gamut screen shows the color itself.
       const [L, C, h] = c.oklch;
@@ -89,7 +113,40 @@ export function createSwatchList(list, { onReorder, announce }) {
     const hex = li.dataset.hex;
     const share = li.querySelector('.share').textContent;
     const beyond = li.dataset.mapped ? ' (beyond sRGB; the hex is its nearest sRGB color)' : '';
-    li.setAttribute('aria-label', `${hex}${beyond}, ${share} of the image, color ${i + 1} of ${n}`);
+    const name = li.querySelector('.name').textContent;
+    const kept = li.dataset.kept === 'true' ? ', locked' : '';
+    const of = share ? `, ${share} of the image` : '';
+    li.setAttribute('aria-label', `${hex}${name ? ` ${name}` : ''}${beyond}${of}${kept}, color ${i + 1} of ${n}`);
+  }
+
+  /** A swatch's own button: `action` is its data-action. */
+  function tool(action, text, pressed) {
+    const b = document.createElement('button');
+    b.type = 'button';
+    b.className = `tool tool-${action}`;
+    b.dataset.action = action;
+    b.tabIndex = -1;
+    b.setAttribute('aria-label', text);
+    b.title = text;
+    if (pressed !== undefined) b.setAttribute('aria-pressed', String(Boolean(pressed)));
+    b.append(icon(action, pressed));
+    return b;
+  }
+
+  /** Shows every value in `n` (a notation of notation.js). */
+  function setNotation(n) {
+    notation = n;
+    items().forEach((li, i) => {
+      const c = shown.find((x) => x.hex === li.dataset.hex) || shown[i];
+      if (c) li.querySelector('.hex').textContent = formatColor(c, notation);
+    });
+  }
+
+  /** Shows each color's name (`byHex`: a Map from hex to name). */
+  function setNames(byHex) {
+    names = byHex;
+    for (const li of items()) li.querySelector('.name').textContent = byHex.get(li.dataset.hex) || '';
+    relabel();
   }
 
   function relabel() {
@@ -101,7 +158,11 @@ export function createSwatchList(list, { onReorder, announce }) {
     const all = items();
     if (!all.length) return;
     focusPos = Math.max(0, Math.min(pos, all.length - 1));
-    all.forEach((li, i) => (li.tabIndex = i === focusPos ? 0 : -1));
+    all.forEach((li, i) => {
+      li.tabIndex = i === focusPos ? 0 : -1;
+      // The buttons of the swatch in the tab order are in it too.
+      for (const b of li.querySelectorAll('button')) b.tabIndex = i === focusPos ? 0 : -1;
+    });
     if (focus) all[focusPos].focus();
   }
 
@@ -131,6 +192,11 @@ export function createSwatchList(list, { onReorder, announce }) {
   list.addEventListener('click', (event) => {
     const li = event.target.closest('.swatch');
     if (!li) return;
+    const button = event.target.closest('button[data-action]');
+    if (button) {
+      onAction(button.dataset.action, items().indexOf(li));
+      return;
+    }
     if (suppressClick) {
       suppressClick = false;
       return;
@@ -150,7 +216,8 @@ export function createSwatchList(list, { onReorder, announce }) {
 
   list.addEventListener('keydown', (event) => {
     const li = event.target.closest('.swatch');
-    if (!li) return;
+    // A swatch's button does what buttons do (Enter and Space press it).
+    if (!li || event.target.closest('button')) return;
     const all = items();
     const pos = all.indexOf(li);
     const step = { ArrowLeft: -1, ArrowUp: -1, ArrowRight: 1, ArrowDown: 1 }[event.key];
@@ -224,7 +291,7 @@ export function createSwatchList(list, { onReorder, announce }) {
   // ---- pointer (mouse, touch, pen) ----
   list.addEventListener('pointerdown', (event) => {
     const li = event.target.closest('.swatch');
-    if (!li || !event.isPrimary || event.button !== 0 || grabbed) return;
+    if (!li || !event.isPrimary || event.button !== 0 || grabbed || event.target.closest('button')) return;
     drag = { li, id: event.pointerId, x: event.clientX, y: event.clientY, active: false, from: orderNow() };
     li.setPointerCapture(event.pointerId);
   });
@@ -282,7 +349,30 @@ export function createSwatchList(list, { onReorder, announce }) {
   list.addEventListener('pointerup', (event) => endDrag(event, true));
   list.addEventListener('pointercancel', (event) => endDrag(event, false));
 
-  return { show, shows };
+  return { show, shows, setNotation, setNames, names: () => names };
+}
+
+const SVG = 'http://www.w3.org/2000/svg';
+
+/** A small line icon for a swatch's button (SVG built as elements: no markup is parsed). */
+function icon(action, pressed) {
+  const svg = document.createElementNS(SVG, 'svg');
+  svg.setAttribute('viewBox', '0 0 16 16');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  const paths = {
+    // A padlock, shut when pressed.
+    lock: pressed ? ['M4 7h8v7H4z', 'M5.5 7V5a2.5 2.5 0 0 1 5 0v2'] : ['M4 7h8v7H4z', 'M5.5 7V5a2.5 2.5 0 0 1 5 -0.5'],
+    // An eyedropper.
+    pick: ['M10 2.5l3.5 3.5', 'M11.5 4.5L4 12l-1.5 1.5 1 1L5 13l7.5-7.5', 'M9 3.5l3.5 3.5'],
+    remove: ['M4 4l8 8', 'M12 4l-8 8'],
+  }[action];
+  for (const d of paths) {
+    const path = document.createElementNS(SVG, 'path');
+    path.setAttribute('d', d);
+    svg.append(path);
+  }
+  return svg;
 }
 
 function percent(share) {
