@@ -70,6 +70,13 @@ fn from_js<T: for<'de> Deserialize<'de> + Default>(v: &JsValue, what: &str) -> J
     serde_json::from_value(value).map_err(|e| invalid(e.to_string()))
 }
 
+/// A serde value from JS data, read through a JSON value (one deserializer
+/// for every type: smaller WebAssembly than serde-wasm-bindgen's for each).
+fn via_json<T: for<'de> Deserialize<'de>>(v: &JsValue) -> Result<T, String> {
+    let value: serde_json::Value = serde_wasm_bindgen::from_value(v.clone()).map_err(|e| e.to_string())?;
+    serde_json::from_value(value).map_err(|e| e.to_string())
+}
+
 /// A serde value as plain JS data (objects, not Maps).
 fn to_js(value: &impl Serialize) -> JsValue {
     value.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).expect("the core's types serialize")
@@ -133,7 +140,7 @@ pub fn extract_palette(
 #[wasm_bindgen(js_name = drawStrip)]
 pub fn draw_strip(canvas: &OffscreenCanvas, colors: &JsValue, width: u32) -> JsResult<JsValue> {
     report_panics();
-    let swatches: Vec<crate::Swatch> = serde_wasm_bindgen::from_value(colors.clone())
+    let swatches: Vec<crate::Swatch> = via_json(colors)
         .map_err(|e| js_error(Error::InvalidOption(format!("colors must be an array of swatches: {e}"))))?;
     let strip = crate::render_strip(width, &swatches, &RenderOptions::default()).map_err(js_error)?;
     canvas.set_width(strip.width());
@@ -294,7 +301,7 @@ impl Still {
     /// by `options` (default: the current palette's). It becomes the current
     /// palette: how a swatch is removed, picked or a shared palette applied.
     pub fn edit(&mut self, colors: &JsValue, options: &JsValue) -> JsResult<JsValue> {
-        let swatches: Vec<crate::Swatch> = serde_wasm_bindgen::from_value(colors.clone()).map_err(|e| {
+        let swatches: Vec<crate::Swatch> = via_json(colors).map_err(|e| {
             js_error(Error::InvalidOption(format!(
                 "colors must be an array of swatches such as {{hex: '#1b2a3c', rgb: [27, 42, 60], share: 0}}: {e}"
             )))
