@@ -231,12 +231,17 @@ export function cliPalette(file, args) {
 
 /** What the CLI prints for `file` with `args` (built as for cliPalette). */
 export function cliOutput(file, args) {
+  return cliBytes(file, args).toString('utf8');
+}
+
+/** What the CLI writes to stdout for `file` with `args`, as bytes (a Buffer; built as for cliPalette). */
+export function cliBytes(file, args) {
   const bin = path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'release', 'cinepal');
   if (!cliBuilt) {
     execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'cinepal'], { cwd: ROOT, stdio: 'inherit' });
     cliBuilt = true;
   }
-  return execFileSync(bin, [file, ...args], { encoding: 'utf8' });
+  return execFileSync(bin, [file, ...args]);
 }
 
 export async function artifactPath(name) {
