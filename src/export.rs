@@ -53,9 +53,9 @@ impl Named for Format {
         Choice { value: Format::Text, name: "text", aliases: &["txt"], hint: "Text" },
         Choice { value: Format::Ase, name: "ase", aliases: &[], hint: "Adobe .ase" },
         Choice { value: Format::Aco, name: "aco", aliases: &["photoshop"], hint: "Photoshop .aco" },
-        Choice { value: Format::Swatches, name: "swatches", aliases: &["procreate"], hint: "Procreate .swatches" },
+        Choice { value: Format::Swatches, name: "swatches", aliases: &["procreate"], hint: "Procreate" },
         Choice { value: Format::Tailwind, name: "tailwind", aliases: &[], hint: "Tailwind 4 CSS" },
-        Choice { value: Format::TailwindConfig, name: "tailwind-config", aliases: &[], hint: "Tailwind config (JS)" },
+        Choice { value: Format::TailwindConfig, name: "tailwind-config", aliases: &[], hint: "Tailwind config" },
     ];
 }
 
