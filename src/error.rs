@@ -19,6 +19,10 @@ pub enum Error {
     /// page's first WebAssembly module): refused before its pixels are
     /// decoded, so that the module with it decodes the file once.
     NeedsColor(String),
+    /// A format this build leaves out (the page's first WebAssembly module,
+    /// built without the `app-formats` feature): the module with every
+    /// feature writes it.
+    NeedsFull(String),
     /// The image is larger than the decoding limits allow.
     Limits(String),
     /// The image was read but holds nothing to extract (for example, no
@@ -37,6 +41,7 @@ impl Error {
             Error::Decode(_) => "decode",
             Error::Unsupported(_) => "unsupported",
             Error::NeedsColor(_) => "needs-color",
+            Error::NeedsFull(_) => "needs-full",
             Error::Limits(_) => "limits",
             Error::InvalidInput(_) => "invalid-input",
             Error::InvalidOption(_) => "invalid-option",
@@ -49,6 +54,7 @@ impl Error {
             Error::Decode(m)
             | Error::Unsupported(m)
             | Error::NeedsColor(m)
+            | Error::NeedsFull(m)
             | Error::Limits(m)
             | Error::InvalidInput(m)
             | Error::InvalidOption(m) => m,

@@ -1,6 +1,7 @@
 //! A palette as text, JSON, CSS custom properties, a GIMP palette, an SVG
-//! strip or (rendered by [`crate::render`]) a PNG: one [`Format`] table for
-//! the CLI and the page's downloads.
+//! strip, the swatch files of Adobe's apps (`.ase`, `.aco`) and of Procreate
+//! (`.swatches`), Tailwind CSS colors, or (rendered by [`crate::render`]) a
+//! PNG: one [`Format`] table for the CLI and the page's downloads.
 
 use std::fmt::Write;
 
@@ -9,6 +10,9 @@ use serde::Serialize;
 use crate::choice::{serde_by_name, Choice, Named};
 use crate::error::{Error, Result};
 use crate::palette::Palette;
+
+#[cfg(feature = "app-formats")]
+pub mod apps;
 
 /// An export format (`text` unless said).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -26,6 +30,16 @@ pub enum Format {
     Svg,
     /// The still with its strip below it, as PNG (rendered, not written as text).
     Png,
+    /// Adobe Swatch Exchange (Illustrator, Photoshop, InDesign…).
+    Ase,
+    /// Photoshop color swatches.
+    Aco,
+    /// A Procreate palette.
+    Swatches,
+    /// Tailwind CSS 4 theme colors (`@theme`).
+    Tailwind,
+    /// Tailwind CSS colors as a JavaScript module (a preset, or `@config` in Tailwind 4).
+    TailwindConfig,
 }
 
 impl Named for Format {
@@ -37,6 +51,11 @@ impl Named for Format {
         Choice { value: Format::Gpl, name: "gpl", aliases: &["gimp"], hint: "GIMP .gpl" },
         Choice { value: Format::Svg, name: "svg", aliases: &[], hint: "SVG strip" },
         Choice { value: Format::Text, name: "text", aliases: &["txt"], hint: "Text" },
+        Choice { value: Format::Ase, name: "ase", aliases: &[], hint: "Adobe .ase" },
+        Choice { value: Format::Aco, name: "aco", aliases: &["photoshop"], hint: "Photoshop .aco" },
+        Choice { value: Format::Swatches, name: "swatches", aliases: &["procreate"], hint: "Procreate" },
+        Choice { value: Format::Tailwind, name: "tailwind", aliases: &[], hint: "Tailwind 4 CSS" },
+        Choice { value: Format::TailwindConfig, name: "tailwind-config", aliases: &[], hint: "Tailwind config" },
     ];
 }
 
@@ -58,7 +77,7 @@ pub const FILE_SUFFIX: &str = "-palette";
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ExportContext {
-    /// The palette's name (the GIMP palette's `Name:`), usually the image's file stem.
+    /// The palette's name (the GIMP palette's `Name:`, the ASE group's, the Procreate palette's), usually the image's file stem.
     pub name: String,
     /// Swatch widths proportional to their shares (SVG).
     pub proportional: bool,
@@ -83,6 +102,11 @@ impl Format {
             Format::Gpl => ("gpl", "text/plain"),
             Format::Svg => ("svg", "image/svg+xml"),
             Format::Png => ("png", "image/png"),
+            Format::Ase => ("ase", "application/octet-stream"),
+            Format::Aco => ("aco", "application/octet-stream"),
+            Format::Swatches => ("swatches", "application/octet-stream"),
+            Format::Tailwind => ("tailwind.css", "text/css"),
+            Format::TailwindConfig => ("tailwind.js", "text/javascript"),
         };
         FormatSpec { extension, mime }
     }
@@ -90,11 +114,34 @@ impl Format {
     /// The format the still with its strip is written in.
     pub const COMPOSITE: Format = Format::Png;
 
-    /// Whether this format is a picture drawn by [`crate::render`], not text.
+    /// Whether this format is a picture drawn by [`crate::render`], not written by [`Format::write`].
     pub fn is_image(self) -> bool {
         match self {
             Format::Png => true,
-            Format::Text | Format::Json | Format::Css | Format::Gpl | Format::Svg => false,
+            Format::Text
+            | Format::Json
+            | Format::Css
+            | Format::Gpl
+            | Format::Svg
+            | Format::Ase
+            | Format::Aco
+            | Format::Swatches
+            | Format::Tailwind
+            | Format::TailwindConfig => false,
+        }
+    }
+
+    /// Whether this format's files are binary data, not UTF-8 text.
+    pub fn is_binary(self) -> bool {
+        match self {
+            Format::Png | Format::Ase | Format::Aco | Format::Swatches => true,
+            Format::Text
+            | Format::Json
+            | Format::Css
+            | Format::Gpl
+            | Format::Svg
+            | Format::Tailwind
+            | Format::TailwindConfig => false,
         }
     }
 
@@ -102,7 +149,15 @@ impl Format {
     pub fn draws_strip(self) -> bool {
         match self {
             Format::Svg | Format::Png => true,
-            Format::Text | Format::Json | Format::Css | Format::Gpl => false,
+            Format::Text
+            | Format::Json
+            | Format::Css
+            | Format::Gpl
+            | Format::Ase
+            | Format::Aco
+            | Format::Swatches
+            | Format::Tailwind
+            | Format::TailwindConfig => false,
         }
     }
 
@@ -111,14 +166,29 @@ impl Format {
         format!("{stem}{FILE_SUFFIX}.{}", self.spec().extension)
     }
 
-    /// The palette as this format's text; an image format is an error.
-    pub fn write(self, p: &Palette, cx: &ExportContext) -> Result<String> {
+    /// The palette as this format's file (UTF-8 text unless [`Format::is_binary`]); an image format is an error,
+    /// and so is a format of another app in a build without the `app-formats` feature.
+    pub fn write(self, p: &Palette, cx: &ExportContext) -> Result<Vec<u8>> {
         Ok(match self {
-            Format::Text => to_text(p),
-            Format::Json => to_json(p, cx.seconds) + "\n",
-            Format::Css => to_css(p),
-            Format::Gpl => to_gpl(p, &cx.name),
-            Format::Svg => to_svg(p, p.region.width, cx.proportional),
+            Format::Text => to_text(p).into_bytes(),
+            Format::Json => (to_json(p, cx.seconds) + "\n").into_bytes(),
+            Format::Css => to_css(p).into_bytes(),
+            Format::Gpl => to_gpl(p, &cx.name).into_bytes(),
+            Format::Svg => to_svg(p, p.region.width, cx.proportional).into_bytes(),
+            #[cfg(feature = "app-formats")]
+            Format::Ase => apps::to_ase(p, &cx.name),
+            #[cfg(feature = "app-formats")]
+            Format::Aco => apps::to_aco(p),
+            #[cfg(feature = "app-formats")]
+            Format::Swatches => apps::to_swatches(p, &cx.name)?,
+            #[cfg(feature = "app-formats")]
+            Format::Tailwind => apps::to_tailwind(p).into_bytes(),
+            #[cfg(feature = "app-formats")]
+            Format::TailwindConfig => apps::to_tailwind_config(p).into_bytes(),
+            #[cfg(not(feature = "app-formats"))]
+            Format::Ase | Format::Aco | Format::Swatches | Format::Tailwind | Format::TailwindConfig => {
+                return Err(Error::NeedsFull(format!("this build does not write {self} files")))
+            }
             Format::Png => {
                 return Err(Error::InvalidOption(
                     "png is a picture of the still with its strip: it is rendered, not written as text".into(),
@@ -135,25 +205,40 @@ impl Format {
     pub fn streams(self) -> bool {
         match self {
             Format::Text | Format::Json | Format::Css => true,
-            Format::Gpl | Format::Svg | Format::Png => false,
+            Format::Gpl
+            | Format::Svg
+            | Format::Png
+            | Format::Ase
+            | Format::Aco
+            | Format::Swatches
+            | Format::Tailwind
+            | Format::TailwindConfig => false,
         }
     }
 
     /// The palette of `file`, one of several on a stream (see [`Format::streams`]).
-    pub fn write_in_stream(self, file: &str, p: &Palette, cx: &ExportContext) -> Result<String> {
+    pub fn write_in_stream(self, file: &str, p: &Palette, cx: &ExportContext) -> Result<Vec<u8>> {
         Ok(match self {
             Format::Json => {
                 let line = FileReport { file, report: Report::new(p, cx.seconds) };
                 serde_json::to_string(&line).expect("a palette serializes") + "\n"
             }
-            Format::Text => format!("==> {file} <==\n{}\n", self.write(p, cx)?),
-            Format::Css => format!("/* {file:?} */\n{}", self.write(p, cx)?),
-            Format::Gpl | Format::Svg | Format::Png => {
+            Format::Text => format!("==> {file} <==\n{}\n", to_text(p)),
+            Format::Css => format!("/* {file:?} */\n{}", to_css(p)),
+            Format::Gpl
+            | Format::Svg
+            | Format::Png
+            | Format::Ase
+            | Format::Aco
+            | Format::Swatches
+            | Format::Tailwind
+            | Format::TailwindConfig => {
                 return Err(Error::InvalidOption(format!(
                     "{self} gives one file an image: the palettes of several images cannot share one stream"
                 )))
             }
-        })
+        }
+        .into_bytes())
     }
 }
 
@@ -259,4 +344,46 @@ pub fn to_svg(p: &Palette, width: u32, proportional: bool) -> String {
     }
     s.push_str("</svg>\n");
     s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::image::Image;
+    use crate::options::{ColorCount, Options};
+
+    fn palette() -> Palette {
+        let px: Vec<u8> = (0..60u32).flat_map(|i| [(i % 3 * 100) as u8, 40, (i % 5 * 50) as u8]).collect();
+        let image = Image::from_rgb(10, 6, px).unwrap();
+        crate::extract(&image, &Options { colors: ColorCount::new(4).unwrap(), ..Options::default() }).unwrap()
+    }
+
+    #[test]
+    fn every_format_has_a_file_name_of_its_own_and_text_formats_write_utf8() {
+        let names: std::collections::HashSet<String> =
+            Format::CHOICES.iter().map(|c| c.value.file_name("still")).collect();
+        assert_eq!(names.len(), Format::CHOICES.len(), "{names:?}");
+        assert_eq!(Format::Css.file_name("still"), "still-palette.css");
+        assert_eq!(Format::Tailwind.file_name("still"), "still-palette.tailwind.css");
+        let p = palette();
+        let cx = ExportContext::default();
+        for c in Format::CHOICES {
+            let f = c.value;
+            match f.write(&p, &cx) {
+                Err(e) => assert!(
+                    f.is_image() && e.kind() == "invalid-option"
+                        || cfg!(not(feature = "app-formats")) && e.kind() == "needs-full",
+                    "{f}: {e}"
+                ),
+                Ok(bytes) => {
+                    assert!(!f.is_image() && !bytes.is_empty(), "{f}");
+                    assert!(f.is_binary() || String::from_utf8(bytes).is_ok(), "{f}: text is UTF-8");
+                }
+            }
+            // What streams is text.
+            assert!(!f.streams() || !f.is_binary(), "{f}");
+            assert_eq!(f.write_in_stream("a.png", &p, &cx).is_ok(), f.streams(), "{f}");
+        }
+        assert!(Format::Png.is_binary());
+    }
 }

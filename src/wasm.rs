@@ -154,6 +154,33 @@ pub fn draw_strip(canvas: &OffscreenCanvas, colors: &JsValue, width: u32) -> JsR
     Ok(to_js(&serde_json::json!({"width": strip.width(), "height": strip.height()})))
 }
 
+fn parse_format(format: &JsValue) -> JsResult<Format> {
+    Format::parse(&format.as_string().unwrap_or_default()).map_err(js_error)
+}
+
+/// `palette` as `format`: a string, or a `Uint8Array` for a binary format.
+fn write(format: Format, palette: &Palette, cx: &ExportContext) -> JsResult<JsValue> {
+    let bytes = format.write(palette, cx).map_err(js_error)?;
+    Ok(match format.is_binary() {
+        true => Uint8Array::from(&bytes[..]).into(),
+        false => String::from_utf8(bytes).expect("a text format writes UTF-8").into(),
+    })
+}
+
+/// A palette object (`still.palette()`, from either module) as `format`, as
+/// `Still.export` writes it: the page's worker writes with it the formats its
+/// first module leaves out (`needs-full`).
+#[cfg(feature = "app-formats")]
+#[wasm_bindgen(js_name = exportPalette)]
+pub fn export_palette(palette: &JsValue, format: &JsValue, options: &JsValue) -> JsResult<JsValue> {
+    report_panics();
+    let format = parse_format(format)?;
+    let cx: ExportContext = from_js(options, "export options")?;
+    let invalid = |e: String| js_error(Error::InvalidInput(format!("not a palette object: {e}")));
+    let palette: Palette = via_json(palette).map_err(invalid)?;
+    write(format, &palette, &cx)
+}
+
 /// What was drawn into a canvas.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -432,13 +459,15 @@ impl Still {
     }
 
     /// The current palette as `format` (a name from `defaults().formats`), as
-    /// the CLI writes it; `options`: `{name}` for the GIMP palette's name,
-    /// `{proportional}` for the SVG.
-    pub fn export(&self, format: &JsValue, options: &JsValue) -> JsResult<String> {
-        let format = Format::parse(&format.as_string().unwrap_or_default()).map_err(js_error)?;
+    /// the CLI writes it: a string, or a `Uint8Array` for a binary format;
+    /// `options`: `{name}` for the palette's name (GIMP, ASE, Procreate),
+    /// `{proportional}` for the SVG. Without the `app-formats` feature, the
+    /// formats of other apps are `needs-full` errors ([`export_palette`]).
+    pub fn export(&self, format: &JsValue, options: &JsValue) -> JsResult<JsValue> {
+        let format = parse_format(format)?;
         let cx: ExportContext = from_js(options, "export options")?;
         let (palette, ms) = self.current()?;
-        format.write(palette, &ExportContext { seconds: Some(ms / 1e3), ..cx }).map_err(js_error)
+        write(format, palette, &ExportContext { seconds: Some(ms / 1e3), ..cx })
     }
 
     /// The image's weighted colors (grid cells of exact means) for a 3-D scatter:

@@ -598,6 +598,8 @@ fn every_error_exits_with_its_documented_code_and_one_line() {
         ("no image given", vec!["-n", "5"], 2),
         ("-o with two images", vec![g, g, "-o", "x.png"], 2),
         ("gpl for two images on stdout", vec![g, g, "--format", "gpl"], 2),
+        ("ase for two images on stdout", vec![g, g, "--format", "ase"], 2),
+        ("tailwind for two images on stdout", vec![g, g, "--format", "tailwind"], 2),
         ("stdin twice", vec!["-", "-"], 2),
         ("unknown flag", vec![g, "--frobnicate"], 2),
         ("missing file", vec![&missing], 3),
@@ -754,6 +756,102 @@ fn png_on_stdout_with_and_without_a_file_and_the_strip_alone() {
     let proportional = decode(&run_bytes(&[&input, "-n", "4", "--format", "png", "--strip", "--proportional"]));
     assert_eq!(proportional.dimensions(), strip.dimensions());
     assert_ne!(proportional, strip, "proportional widths change the strip");
+}
+
+/// A run's exit status, stdout as bytes, and stderr.
+fn run_bytes(args: &[&str]) -> (i32, Vec<u8>, String) {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_cinepal")).args(args).stdin(Stdio::null()).output().expect("run cinepal");
+    (out.status.code().expect("exited"), out.stdout, String::from_utf8(out.stderr).expect("utf-8 stderr"))
+}
+
+/// `s` as UTF-16BE, as the names of the `.ase` and `.aco` files are written.
+fn utf16be(s: &str) -> Vec<u8> {
+    s.encode_utf16().flat_map(u16::to_be_bytes).collect()
+}
+
+#[test]
+fn the_formats_of_other_apps_on_stdout() {
+    let dir = scratch("app-formats");
+    let input = write(&dir, "quads.png", &noisy_quadrants_png(64, 48));
+    let colors = json_colors(&parse_json(&ok(&[&input, "-n", "5", "--format", "json"]).stdout));
+    let hexes: Vec<&str> = colors.iter().map(|(hex, _, _)| hex.as_str()).collect();
+    assert_eq!(hexes.len(), 5);
+    let binary = |format: &str| {
+        let (code, stdout, stderr) = run_bytes(&[&input, "-n", "5", "--format", format]);
+        assert_eq!((code, stderr.as_str()), (0, ""), "{format}");
+        assert!(!stdout.is_empty(), "{format}");
+        stdout
+    };
+    // Adobe Swatch Exchange 1.0, 7 blocks (a group around the 5 colors), each color named by its hex, in order.
+    let ase = binary("ase");
+    assert_eq!(&ase[..12], b"ASEF\0\x01\0\0\0\0\0\x07");
+    assert!(ase.windows(10).any(|w| w == utf16be("quads").as_slice()), "the group is named after the image");
+    let at: Vec<usize> =
+        hexes.iter().map(|h| ase.windows(14).position(|w| w == utf16be(h)).expect("each hex")).collect();
+    assert!(at.windows(2).all(|w| w[0] < w[1]), "in order: {at:?}");
+    // Photoshop: version 1, 5 colors, each RGB (space 0) in 16 bits; then version 2 with names.
+    let aco = binary("aco");
+    let (r, g, b) = (colors[0].1[0] as u16 * 257, colors[0].1[1] as u16 * 257, colors[0].1[2] as u16 * 257);
+    let first: Vec<u8> = [1, 5, 0, r, g, b, 0].iter().flat_map(|v: &u16| v.to_be_bytes()).collect();
+    assert_eq!(&aco[..14], first.as_slice());
+    assert_eq!(&aco[54..58], &[0, 2, 0, 5], "the version 2 section after 5 colors of 10 bytes");
+    // Procreate: a ZIP whose one file is Swatches.json.
+    let swatches = binary("swatches");
+    assert_eq!(&swatches[..4], b"PK\x03\x04");
+    assert_eq!(&swatches[30..43], b"Swatches.json");
+    // Tailwind: every color in order, as text.
+    let theme = ok(&[&input, "-n", "5", "--format", "tailwind"]).stdout;
+    let config = ok(&[&input, "-n", "5", "--format", "tailwind-config"]).stdout;
+    for (i, hex) in hexes.iter().enumerate() {
+        assert!(theme.contains(&format!("  --color-cinepal-{}: {hex};", i + 1)), "{theme}");
+        assert!(config.contains(&format!(" {}: '{hex}',", i + 1)), "{config}");
+    }
+    assert!(theme.contains("@theme {") && config.contains("export default {"));
+}
+
+#[test]
+fn several_images_get_a_file_each_of_the_formats_of_other_apps() {
+    let dir = scratch("app-formats-out-dir");
+    let inputs = three_images(&dir);
+    let out = dir.join("palettes");
+    for (format, extension, head) in
+        [("ase", "ase", &b"ASEF"[..]), ("swatches", "swatches", b"PK\x03\x04"), ("tailwind", "tailwind.css", b"/* ")]
+    {
+        let mut args: Vec<&str> = inputs.iter().map(String::as_str).collect();
+        args.extend(["-n", "4", "--format", format, "--out-dir", out.to_str().unwrap()]);
+        let r = ok(&args);
+        assert_eq!(r.stdout, "", "{format}: the files go to the folder");
+        for i in 0..3 {
+            let file = std::fs::read(out.join(format!("still-{i}-palette.{extension}"))).unwrap();
+            assert!(file.starts_with(head), "{format} {i}");
+        }
+    }
+}
+
+#[test]
+fn binary_data_is_not_written_to_a_terminal() {
+    // `script` gives the command a terminal for its output (util-linux).
+    if Command::new("script").arg("--version").output().is_err() {
+        eprintln!("skipped: no `script` command to give cinepal a terminal");
+        return;
+    }
+    let dir = scratch("terminal");
+    let input = write(&dir, "quads.png", &noisy_quadrants_png(32, 32));
+    let on_terminal = |format: &str| {
+        let command = format!("{} {input} -n 3 --format {format}", env!("CARGO_BIN_EXE_cinepal"));
+        let out = Command::new("script").args(["-qec", &command, "/dev/null"]).stdin(Stdio::null()).output().unwrap();
+        (out.status.code().unwrap(), String::from_utf8_lossy(&out.stdout).into_owned())
+    };
+    for format in ["ase", "aco", "swatches", "png"] {
+        let (code, shown) = on_terminal(format);
+        assert_eq!(code, 2, "{format}: {shown}");
+        assert!(shown.contains("is binary data, not written to a terminal"), "{format}: {shown}");
+        assert!(!shown.contains("ASEF") && !shown.contains("PNG"), "{format}: nothing else: {shown}");
+    }
+    let (code, shown) = on_terminal("tailwind");
+    assert_eq!(code, 0, "text is written: {shown}");
+    assert!(shown.contains("@theme {"), "{shown}");
 }
 
 #[test]

@@ -127,7 +127,10 @@ fn defaults_list_every_choice() {
     let names = |key: &str| -> Vec<String> { Array::from(&get(&d, key)).iter().map(|o| text(&o, "name")).collect() };
     assert_eq!(names("methods"), Method::all().iter().map(|m| m.name().to_string()).collect::<Vec<_>>());
     assert_eq!(names("sorts"), Sort::named().iter().map(Sort::name).collect::<Vec<_>>());
-    assert_eq!(names("formats"), ["png", "json", "css", "gpl", "svg", "text"]);
+    assert_eq!(
+        names("formats"),
+        ["png", "json", "css", "gpl", "svg", "text", "ase", "aco", "swatches", "tailwind", "tailwind-config"]
+    );
     let seeded: Vec<bool> = Array::from(&get(&d, "methods")).iter().map(|o| get(&o, "seeded").is_truthy()).collect();
     assert_eq!(seeded, Method::all().iter().map(|m| m.uses_seed()).collect::<Vec<_>>());
     // The same record the core serializes.
@@ -297,17 +300,31 @@ fn still_round_trip() {
         W * num(&still.composite_size(&prop).unwrap(), "height") as u32 * 4
     );
 
-    // Exports are the core's, of the current (reordered) palette.
-    let json = js_sys::JSON::parse(&still.export(&s("json"), &JsValue::UNDEFINED).unwrap()).unwrap();
+    // Exports are the core's, of the current (reordered) palette: strings, and bytes for the binary formats.
+    let text_of = |format: &str, o: &JsValue| still.export(&s(format), o).unwrap().as_string().expect("a string");
+    let json = js_sys::JSON::parse(&text_of("json", &JsValue::UNDEFINED)).unwrap();
     assert_eq!(hexes(&json), want);
     assert_eq!(text(&json, "sort"), text(&swapped, "sort"));
-    let css = still.export(&s("css"), &JsValue::UNDEFINED).unwrap();
+    let css = text_of("css", &JsValue::UNDEFINED);
     assert!(css.contains(&format!("--cinepal-1: {};", want[0])), "{css}");
-    let gpl = still.export(&s("gpl"), &options(&[("name", s("night"))])).unwrap();
+    let gpl = text_of("gpl", &options(&[("name", s("night"))]));
     assert!(gpl.starts_with("GIMP Palette\nName: night\n"), "{gpl}");
-    assert_eq!(still.export(&s("text"), &JsValue::UNDEFINED).unwrap(), cinepal::export::to_text(&again));
-    let svg = still.export(&s("svg"), &JsValue::UNDEFINED).unwrap();
+    assert_eq!(text_of("text", &JsValue::UNDEFINED), cinepal::export::to_text(&again));
+    let svg = text_of("svg", &JsValue::UNDEFINED);
     assert!(svg.starts_with("<svg") && svg.contains(&want[4]), "{svg}");
+    let tailwind = text_of("tailwind", &JsValue::UNDEFINED);
+    assert!(tailwind.contains(&format!("--color-cinepal-1: {};", want[0])), "{tailwind}");
+    let ase: Uint8Array = still.export(&s("ase"), &options(&[("name", s("night"))])).unwrap().dyn_into().unwrap();
+    let night =
+        cinepal::Format::Ase.write(&again, &cinepal::ExportContext { name: "night".into(), ..Default::default() });
+    assert_eq!(ase.to_vec(), night.unwrap());
+    // The palette object as it crosses from one module to the other: the same file.
+    let from_object =
+        cinepal::wasm::export_palette(&still.palette().unwrap(), &s("ase"), &options(&[("name", s("night"))]));
+    assert_eq!(from_object.unwrap().dyn_into::<Uint8Array>().unwrap().to_vec(), ase.to_vec());
+    let from_object = cinepal::wasm::export_palette(&still.palette().unwrap(), &s("tailwind"), &JsValue::UNDEFINED);
+    assert_eq!(from_object.unwrap().as_string().unwrap(), tailwind);
+    assert_throws(cinepal::wasm::export_palette(&s("nope"), &s("ase"), &JsValue::UNDEFINED), "invalid-input");
     assert_throws(still.export(&s("pdf"), &JsValue::UNDEFINED), "invalid-option");
     assert_throws(still.export(&s("png"), &JsValue::UNDEFINED), "invalid-option");
     assert_throws(still.export(&s("css"), &options(&[("nmae", s("x"))])), "invalid-option");

@@ -688,10 +688,11 @@ async function download(format, button) {
       const file = await withStill(item, () => engine.call('png', { key: item.key, type: format.mime }));
       blob = file instanceof Blob ? file : await composite.encode(file, format.mime);
     } else {
-      const text = await withStill(item, () =>
+      // Text, or bytes (a Uint8Array) for a binary format.
+      const file = await withStill(item, () =>
         engine.call('export', { key: item.key, format: format.name, options: { name: baseName(item.name) } }),
       );
-      blob = new Blob([text], { type: format.mime });
+      blob = new Blob([file], { type: format.mime });
     }
     const name = fileNameFor(item.name, format);
     saveBlob(blob, name);

@@ -29,9 +29,10 @@ import { tagSrgb } from './js/srgb-png.js';
 
 const ready = init();
 
-// The same core with color management (moxcms), loaded the first time a file's
-// colors need it (an ICC profile, a PNG's gAMA…): the module above leaves it
-// out, which keeps the page's first load small (scripts/build.sh builds both).
+// The same core with color management (moxcms) and the formats of other apps,
+// loaded the first time a file's colors need it (an ICC profile, a PNG's
+// gAMA…) or such a file is asked for: the module above leaves them out, which
+// keeps the page's first load small (scripts/build.sh builds both).
 let colorModule = null;
 function withColor() {
   colorModule ??= import('./pkg-color/cinepal.js').then(async (m) => {
@@ -186,7 +187,7 @@ async function handle({ type, payload }) {
     case 'strip':
       return strip(payload);
     case 'export':
-      return [still(payload.key).export(payload.format, payload.options)];
+      return exported(payload);
     case 'png':
       return png(payload);
     case 'colors':
@@ -390,6 +391,23 @@ async function png({ key, type }) {
   const { width, height } = s.compositeSize({});
   const rgba = s.render({});
   return [{ width, height, rgba: rgba.buffer }, [rgba.buffer]];
+}
+
+/**
+ * The current palette as a file of `format`: a string, or bytes (transferred).
+ * The formats of other apps are left out of the first module (`needs-full`):
+ * the module with every feature writes them, from the palette object.
+ */
+async function exported({ key, format, options }) {
+  const s = still(key);
+  let file;
+  try {
+    file = s.export(format, options);
+  } catch (e) {
+    if (e.name !== 'needs-full') throw e;
+    file = (await withColor()).exportPalette(s.palette(), format, options);
+  }
+  return [file, file.buffer ? [file.buffer] : []];
 }
 
 function colors({ key }) {

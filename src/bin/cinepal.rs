@@ -7,7 +7,7 @@
 //! images, each failure is one line naming its file, the others go on, and
 //! the status is the first failed file's.
 
-use std::io::{Read, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -189,7 +189,7 @@ struct Job {
     proportional: bool,
     /// Where each image's composite goes.
     outputs: Vec<Option<PathBuf>>,
-    /// With several images, the files of a format that does not stream (gpl, svg) go here.
+    /// With several images, the files of a format that does not stream (gpl, svg, ase…) go here.
     out_dir: Option<PathBuf>,
     several: bool,
 }
@@ -233,6 +233,14 @@ impl Job {
                  stdout: {})",
                 cli.format,
                 format_names(Format::streams)
+            )));
+        }
+        if !several && cli.format.is_binary() && std::io::stdout().is_terminal() {
+            // As gzip and curl do: binary data would garble the terminal.
+            return Err(usage(format!(
+                "--format {} is binary data, not written to a terminal: redirect it (> {}) or pipe it",
+                cli.format,
+                cli.format.file_name(stem(&cli.inputs[0]))
             )));
         }
         if cli.inputs.iter().filter(|i| *i == "-").count() > 1 {
@@ -372,9 +380,9 @@ fn process(job: &Job, index: usize, input: &str) -> Outcome {
         return Ok(bytes);
     }
     if job.several {
-        return Ok(job.format.write_in_stream(input, &palette, &cx)?.into_bytes());
+        return Ok(job.format.write_in_stream(input, &palette, &cx)?);
     }
-    Ok(job.format.write(&palette, &cx)?.into_bytes())
+    Ok(job.format.write(&palette, &cx)?)
 }
 
 fn cannot_write(path: &Path, e: &dyn std::fmt::Display) -> Failure {

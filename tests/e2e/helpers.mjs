@@ -164,12 +164,21 @@ export function hexes(page) {
   return page.$$eval('#swatches [data-hex]', (els) => els.map((e) => e.dataset.hex));
 }
 
+/** When each page last asked for a download (see `download`). */
+const lastDownload = new WeakMap();
+
 /**
  * Saves the file of the download button `format` (`[data-download]`), as a
  * person would, without moving the focus (the button is clicked from
  * script): `{name, bytes}`.
  */
 export async function download(page, format) {
+  // Chromium keeps at most 10 downloads a second from a frame and drops the
+  // others (its throttle of download requests): a test saving all the
+  // formats in a row would lose the 11th, so downloads are 1/9 s apart.
+  const since = Date.now() - (lastDownload.get(page) ?? 0);
+  if (since < 112) await new Promise((resolve) => setTimeout(resolve, 112 - since));
+  lastDownload.set(page, Date.now());
   const selector = `[data-download="${format}"]`;
   // A button is disabled while its file is being made.
   await page.waitForSelector(`${selector}:not([disabled])`, { timeout: 30_000 });
@@ -231,12 +240,17 @@ export function cliPalette(file, args) {
 
 /** What the CLI prints for `file` with `args` (built as for cliPalette). */
 export function cliOutput(file, args) {
+  return cliBytes(file, args).toString('utf8');
+}
+
+/** What the CLI writes to stdout for `file` with `args`, as bytes (a Buffer; built as for cliPalette). */
+export function cliBytes(file, args) {
   const bin = path.join(process.env.CARGO_TARGET_DIR || path.join(ROOT, 'target'), 'release', 'cinepal');
   if (!cliBuilt) {
     execFileSync('cargo', ['build', '--release', '--quiet', '--bin', 'cinepal'], { cwd: ROOT, stdio: 'inherit' });
     cliBuilt = true;
   }
-  return execFileSync(bin, [file, ...args], { encoding: 'utf8' });
+  return execFileSync(bin, [file, ...args]);
 }
 
 export async function artifactPath(name) {

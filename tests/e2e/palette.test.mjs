@@ -14,6 +14,7 @@ import {
   download,
   cliPalette,
   cliOutput,
+  cliBytes,
   engineDefaults,
   image,
   imagesMissing,
@@ -249,7 +250,9 @@ test('the download buttons are those of the engine: its formats, their labels, f
         const strip = ({ seconds, file, ...rest }) => rest;
         assert.deepEqual(strip(JSON.parse(text)), strip(JSON.parse(cliText(f.name))), 'json: as the CLI writes it');
       } else {
-        assert.equal(text, cliText(f.name), `${f.name}: as the CLI writes it`);
+        const cli = cliBytes(image(PORTRAIT), ['--format', f.name]);
+        assert.equal(text, cli.toString('utf8'), `${f.name}: as the CLI writes it`);
+        assert.ok(file.bytes.equals(cli), `${f.name}: the same bytes as the CLI's`);
       }
     }
     // Each file's Blob has the format's type (recorded as it is offered).
