@@ -4,13 +4,16 @@
 #   1. the wasm32 target and wasm-bindgen-cli at the version in Cargo.lock
 #      (installed when missing, so this works on a fresh machine);
 #   2. the core as WebAssembly (release), bound with wasm-bindgen into www/pkg/
-#      (without color management) and www/pkg-color/ (with it);
+#      (without color management) and www/pkg-color/ (with it), each then
+#      shrunk by binaryen's wasm-opt (the npm package pinned in package.json,
+#      installed with `npm ci` when missing; npm itself from apt if absent);
 #   3. dist/ = index.html + www/ (scripts, styles, pkg/), the same relative
 #      layout as the repository, so index.html also works from the repository
 #      root once www/pkg/ is built.
 # `scripts/build.sh --tools-only` does step 1 alone (scripts/test.sh uses it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/lib.sh # as_root, ensure_npm
 
 target_dir="${CARGO_TARGET_DIR:-target}"
 wasm="$target_dir/wasm32-unknown-unknown/release/cinepal.wasm"
@@ -38,6 +41,44 @@ if [ "${1:-}" = "--tools-only" ]; then
     exit 0
 fi
 
+# binaryen's wasm-opt from npm, at the version package.json pins, run by its
+# path: never a wasm-opt found on PATH (Debian's binaryen 108 silently
+# corrupts what wasm-bindgen 0.2.130 writes; binaryen 132 handles it).
+wasm_opt=node_modules/binaryen/bin/wasm-opt
+ensure_wasm_opt() {
+    local want have=""
+    want=$(sed -n 's/^ *"binaryen": *"\([^"]*\)".*/\1/p' package.json)
+    if [ -z "$want" ]; then
+        echo "build: binaryen is not in package.json" >&2
+        exit 1
+    fi
+    if [ -f node_modules/binaryen/package.json ]; then
+        have=$(sed -n 's/^ *"version": *"\([^"]*\)".*/\1/p' node_modules/binaryen/package.json | head -n 1)
+    fi
+    if [ "$have" != "$want" ]; then
+        echo "== installing the npm packages (binaryen $want for wasm-opt)"
+        ensure_npm
+        npm ci --no-audit --no-fund
+    fi
+}
+ensure_wasm_opt
+# -O1, chosen by measurement (BENCHMARKS.md, "wasm-opt"): the smallest
+# gzipped module of -O1, -O2, -O3, -Os and -Oz (www/pkg/ 5 KB smaller than
+# without wasm-opt; -Os and -Oz are smaller raw but compress worse: 1.2 to
+# 1.7 KB saved), as fast as the others but -O3 (whose extraction is about
+# 10 % faster, for 1 KB saved), and the quickest to run.
+wasm_opt_level=-O1
+# The features the Rust output uses (its target_features section; simd128 from
+# .cargo/config.toml), so that wasm-opt validates the module; the section
+# itself is then left out (nothing reads it at run time). No --fast-math:
+# floats keep their IEEE semantics, so the page's palettes stay the CLI's.
+wasm_opt_flags=(
+    --enable-bulk-memory --enable-bulk-memory-opt --enable-nontrapping-float-to-int
+    --enable-sign-ext --enable-mutable-globals --enable-reference-types
+    --enable-multivalue --enable-call-indirect-overlong --enable-simd
+    --strip-target-features
+)
+
 # Two modules of the same core: www/pkg/ without color management (what the
 # page loads first: small), and www/pkg-color/ with it (moxcms), which the
 # worker loads for a file whose colors need it (an ICC profile, a PNG's gAMA…).
@@ -45,10 +86,14 @@ bind() {
     rm -rf "$1"
     # Without the name and producers sections: 8% smaller; panic messages still name the source line.
     wasm-bindgen --target web --no-typescript --remove-name-section --remove-producers-section --out-dir "$1" "$wasm"
-    local raw gz
-    raw=$(wc -c <"$1/cinepal_bg.wasm")
-    gz=$(gzip -9 -c "$1/cinepal_bg.wasm" | wc -c)
-    echo "wasm $1: $raw bytes, $gz bytes gzipped (gzip -9)"
+    local module="$1/cinepal_bg.wasm"
+    echo "wasm $1: $(sizes "$module") (wasm-bindgen)"
+    node "$wasm_opt" "$wasm_opt_level" "${wasm_opt_flags[@]}" "$module" -o "$module.opt"
+    mv "$module.opt" "$module"
+    echo "wasm $1: $(sizes "$module") (wasm-opt $wasm_opt_level)"
+}
+sizes() {
+    echo "$(wc -c <"$1") bytes, $(gzip -9 -c "$1" | wc -c) bytes gzipped (gzip -9)"
 }
 echo "== wasm (release), without color management"
 cargo build --release --lib --target wasm32-unknown-unknown --no-default-features

@@ -5,11 +5,7 @@
 # and the page end to end in headless Chromium (tests/e2e, node --test).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-# Root runs apt-get itself; anyone else (e.g. a CI runner) through sudo.
-as_root() {
-    if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
-}
+. scripts/lib.sh # as_root, ensure_npm
 
 echo "== rustfmt and clippy"
 rustup component add rustfmt clippy >/dev/null 2>&1 || true
@@ -52,10 +48,7 @@ fi
 
 if [ -d tests/e2e ]; then
     echo "== the page end to end in headless Chromium"
-    if ! command -v npm >/dev/null; then
-        as_root apt-get update
-        as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends nodejs npm
-    fi
+    ensure_npm
     scripts/build.sh
     npm ci --no-audit --no-fund
     node --test tests/e2e/
