@@ -41,6 +41,20 @@ impl Swatch {
         Swatch { rgb: color::oklab_to_rgb8(oklab), share, oklab, kept: false }
     }
 
+    /// A swatch of an 8-bit color and, where it is given, finite and gives
+    /// this color (rounded or gamut-mapped), its exact color: how a swatch is
+    /// read back (an edited hex wins over a stale exact value).
+    pub fn read_back(rgb: [u8; 3], oklab: Option<[f64; 3]>, share: f64) -> Swatch {
+        let exact = oklab
+            .filter(|o| o.iter().all(|v| v.is_finite()))
+            .map(|[l, a, b]| Oklab { l, a, b })
+            .filter(|&o| color::oklab_to_rgb8(o) == rgb || color::rounds_to(o, rgb));
+        match exact {
+            Some(oklab) => Swatch { rgb, share, oklab, kept: false },
+            None => Swatch::new(rgb, share),
+        }
+    }
+
     /// The same swatch, kept (`true`) or not.
     pub fn kept(self, kept: bool) -> Swatch {
         Swatch { kept, ..self }
@@ -117,16 +131,7 @@ impl TryFrom<SwatchRecord> for Swatch {
         if color::parse_hex(&r.hex) != Some(r.rgb) {
             return Err(Error::InvalidInput(format!("a swatch's hex {:?} is not its rgb {:?}", r.hex, r.rgb)));
         }
-        // The exact color where it is given and gives this hex (an edited hex wins).
-        let exact = r
-            .oklab
-            .filter(|o| o.iter().all(|v| v.is_finite()))
-            .map(|[l, a, b]| Oklab { l, a, b })
-            .filter(|&o| color::oklab_to_rgb8(o) == r.rgb || color::rounds_to(o, r.rgb));
-        Ok(match exact {
-            Some(oklab) => Swatch { rgb: r.rgb, share: r.share, oklab, kept: r.kept },
-            None => Swatch::new(r.rgb, r.share).kept(r.kept),
-        })
+        Ok(Swatch::read_back(r.rgb, r.oklab, r.share).kept(r.kept))
     }
 }
 

@@ -70,8 +70,28 @@ fn from_js<T: for<'de> Deserialize<'de> + Default>(v: &JsValue, what: &str) -> J
     serde_json::from_value(value).map_err(|e| invalid(e.to_string()))
 }
 
+/// Swatches from their colors packed in arrays (three bytes each, and where
+/// given three Oklab values each and a 0/1 a swatch for kept): smaller
+/// WebAssembly than reading swatch objects.
+fn swatches_of(rgb: &[u8], oklab: &[f64], kept: &[u8]) -> JsResult<Vec<crate::Swatch>> {
+    let n = rgb.len() / 3;
+    if rgb.len() % 3 != 0 || !(oklab.is_empty() || oklab.len() == 3 * n) || !(kept.is_empty() || kept.len() == n) {
+        return Err(js_error(Error::InvalidOption(
+            "colors must be 3 bytes each, with 3 Oklab values and one kept flag each where given".into(),
+        )));
+    }
+    Ok((0..n)
+        .map(|i| {
+            let exact = (!oklab.is_empty()).then(|| [oklab[3 * i], oklab[3 * i + 1], oklab[3 * i + 2]]);
+            let c = [rgb[3 * i], rgb[3 * i + 1], rgb[3 * i + 2]];
+            crate::Swatch::read_back(c, exact, 0.0).kept(kept.get(i).is_some_and(|&k| k != 0))
+        })
+        .collect())
+}
+
 /// A serde value from JS data, read through a JSON value (one deserializer
 /// for every type: smaller WebAssembly than serde-wasm-bindgen's for each).
+#[cfg(feature = "app-formats")]
 fn via_json<T: for<'de> Deserialize<'de>>(v: &JsValue) -> Result<T, String> {
     let value: serde_json::Value = serde_wasm_bindgen::from_value(v.clone()).map_err(|e| e.to_string())?;
     serde_json::from_value(value).map_err(|e| e.to_string())
@@ -134,14 +154,13 @@ pub fn extract_palette(
     Ok(report(&palette, performance_now() - t0))
 }
 
-/// Draws the strip of `colors` (swatch objects) alone, `width` pixels wide,
+/// Draws the strip of the colors `rgb` (3 bytes each) alone, `width` pixels wide,
 /// into `canvas` (sized to fit): a palette without its image, as a shared
 /// link shows it.
 #[wasm_bindgen(js_name = drawStrip)]
-pub fn draw_strip(canvas: &OffscreenCanvas, colors: &JsValue, width: u32) -> JsResult<JsValue> {
+pub fn draw_strip(canvas: &OffscreenCanvas, rgb: &[u8], width: u32) -> JsResult<JsValue> {
     report_panics();
-    let swatches: Vec<crate::Swatch> = via_json(colors)
-        .map_err(|e| js_error(Error::InvalidOption(format!("colors must be an array of swatches: {e}"))))?;
+    let swatches = swatches_of(rgb, &[], &[])?;
     let strip = crate::render_strip(width, &swatches, &RenderOptions::default()).map_err(js_error)?;
     canvas.set_width(strip.width());
     canvas.set_height(strip.height());
@@ -181,6 +200,9 @@ pub fn export_palette(palette: &JsValue, format: &JsValue, options: &JsValue) ->
     write(format, &palette, &cx)
 }
 
+/// Palettes a still keeps for the history (the page's undo goes back at most 100 steps).
+const SAVED: usize = 128;
+
 /// What was drawn into a canvas.
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -198,6 +220,9 @@ pub struct Still {
     decode_ms: f64,
     /// The current palette (in its current order) and how long its extraction took.
     current: Option<(Palette, f64)>,
+    /// Palettes saved for the history: (number, palette and its time, the order chosen).
+    saved: Vec<(u32, (Palette, f64), crate::Sort)>,
+    next_saved: u32,
     /// The order the current palette was extracted in.
     chosen: crate::Sort,
 }
@@ -217,7 +242,14 @@ impl Still {
         crate::decode::check_file_size(array.length() as u64, &limits).map_err(js_error)?;
         let t0 = performance_now();
         let image = crate::decode_vec(array.to_vec(), &limits).map_err(js_error)?;
-        Ok(Still { image, decode_ms: performance_now() - t0, current: None, chosen: crate::Sort::None })
+        Ok(Still {
+            image,
+            decode_ms: performance_now() - t0,
+            current: None,
+            chosen: crate::Sort::None,
+            saved: Vec::new(),
+            next_saved: 0,
+        })
     }
 
     fn current(&self) -> JsResult<&(Palette, f64)> {
@@ -260,7 +292,14 @@ impl Still {
             "decoded by your browser (cinepal does not read {format} files itself): the colors are the ones this \
              browser shows, and may differ slightly in another"
         ));
-        Ok(Still { image, decode_ms: performance_now() - t0, current: None, chosen: crate::Sort::None })
+        Ok(Still {
+            image,
+            decode_ms: performance_now() - t0,
+            current: None,
+            chosen: crate::Sort::None,
+            saved: Vec::new(),
+            next_saved: 0,
+        })
     }
 
     /// Width in pixels, after EXIF orientation.
@@ -322,17 +361,13 @@ impl Still {
         Ok(out)
     }
 
-    /// The palette made of exactly `colors` (swatch objects as palettes hold
-    /// them, each with `kept`; a picked one as [`Still::pick`] gives it), in
-    /// this order, with their shares computed again over the pixels counted
+    /// The palette made of exactly the colors `rgb` (3 bytes each), with
+    /// their exact `oklab` (3 values each, or empty) and `kept` flags (one
+    /// 0/1 each, or empty), in this order, with their shares computed again over the pixels counted
     /// by `options` (default: the current palette's). It becomes the current
     /// palette: how a swatch is removed, picked or a shared palette applied.
-    pub fn edit(&mut self, colors: &JsValue, options: &JsValue) -> JsResult<JsValue> {
-        let swatches: Vec<crate::Swatch> = via_json(colors).map_err(|e| {
-            js_error(Error::InvalidOption(format!(
-                "colors must be an array of swatches such as {{hex: '#1b2a3c', rgb: [27, 42, 60], share: 0}}: {e}"
-            )))
-        })?;
+    pub fn edit(&mut self, rgb: &[u8], oklab: &[f64], kept: &[u8], options: &JsValue) -> JsResult<JsValue> {
+        let swatches = swatches_of(rgb, oklab, kept)?;
         let opts: Options = if options.is_null_or_undefined() {
             self.current.as_ref().map(|(p, _)| p.options.clone()).unwrap_or_default()
         } else {
@@ -378,25 +413,45 @@ impl Still {
         Uint8Array::from(&out[..])
     }
 
-    /// Makes `palette` (a palette object this still gave before, as it was
-    /// shown) the current palette again, exactly: how an edit is undone.
-    pub fn restore(&mut self, palette: &JsValue) -> JsResult<JsValue> {
-        let value: serde_json::Value = serde_wasm_bindgen::from_value(palette.clone())
-            .map_err(|e| js_error(Error::InvalidOption(format!("not a palette: {e}"))))?;
-        let p: Palette =
-            serde_json::from_value(value).map_err(|e| js_error(Error::InvalidOption(format!("not a palette: {e}"))))?;
-        if (p.width, p.height) != (self.image.width(), self.image.height()) {
-            return Err(js_error(Error::InvalidOption(format!(
-                "that palette is of a {} × {} image, not of this {} × {} one",
-                p.width,
-                p.height,
-                self.image.width(),
-                self.image.height()
-            ))));
+    /// Remembers the current palette (and the order it was chosen in) and
+    /// returns its number, for [`Still::restore`]: the page's history. The
+    /// last [`SAVED`] are kept.
+    pub fn save(&mut self) -> JsResult<u32> {
+        let current = self.current()?.clone();
+        self.next_saved += 1;
+        self.saved.push((self.next_saved, current, self.chosen.clone()));
+        if self.saved.len() > SAVED {
+            self.saved.remove(0);
         }
-        let out = report(&p, 0.0);
-        self.chosen = p.options.sort.clone();
-        self.current = Some((p, 0.0));
+        Ok(self.next_saved)
+    }
+
+    /// Makes the palette saved as `number` the current palette again,
+    /// exactly (shares and order included): how a step is undone.
+    pub fn restore(&mut self, number: u32) -> JsResult<JsValue> {
+        let (_, (p, ms), chosen) = self.saved.iter().find(|s| s.0 == number).cloned().ok_or_else(|| {
+            js_error(Error::InvalidOption(format!("no palette saved as {number} (the last {SAVED} are kept)")))
+        })?;
+        let out = report(&p, ms);
+        self.chosen = chosen;
+        self.current = Some((p, ms));
+        Ok(out)
+    }
+
+    /// The current palette with its color at `index` (as shown) kept or not:
+    /// only the mark changes (the lock of the page).
+    #[wasm_bindgen(js_name = setKept)]
+    pub fn set_kept(&mut self, index: usize, kept: bool) -> JsResult<JsValue> {
+        let (palette, ms) = self.current()?;
+        let mut p = palette.clone();
+        let swatch = p
+            .swatches
+            .get_mut(index)
+            .ok_or_else(|| js_error(Error::InvalidOption(format!("there is no color {index} in the palette"))))?;
+        swatch.kept = kept;
+        p.options.keep = p.swatches.iter().filter(|s| s.kept).map(|s| s.rgb).collect();
+        let out = report(&p, *ms);
+        self.current = Some((p, *ms));
         Ok(out)
     }
 

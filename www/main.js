@@ -11,14 +11,19 @@ import { createSwatchList } from './js/swatches.js';
 import { createComposite } from './js/composite.js';
 import { createRegion } from './js/region.js';
 import { baseName, createDownloads, fileNameFor, saveBlob } from './js/downloads.js';
-import { createScatter } from './js/scatter.js';
-import { createCompare } from './js/compare.js';
 import { createStatus } from './js/status.js';
-import { createPicker, LOUPE_RADIUS } from './js/picker.js';
-import { decodeShare, encodeShare } from './js/share.js';
-import { NOTATIONS, paletteText } from './js/notation.js';
-import { loadNames, rgb8ToOklab } from './js/names.js';
 import { copyText } from './js/clipboard.js';
+
+// Loaded when first needed, not with the page (its first load stays small).
+const later = (url) => {
+  let p;
+  return () => (p ??= import(url));
+};
+const shareModule = later('./js/share.js');
+const notationModule = later('./js/notation.js');
+const namesModule = later('./js/names.js');
+const pickerModule = later('./js/picker.js');
+const loadNames = () => namesModule().then((m) => m.loadNames());
 
 const $ = (id) => document.getElementById(id);
 
@@ -76,19 +81,44 @@ const swatches = createSwatchList($('swatches'), {
   announce: (message) => status.announce(message),
   onAction: (action, index) => swatchAction(action, index),
 });
-const picker = createPicker($('pick-layer'), $('loupe'), {
-  patch: (x, y) =>
-    engine.call('patch', { key: state.item.key, x, y, radius: LOUPE_RADIUS }),
-  onPick: (x, y) => pickAt(x, y),
-  onLeave: () => leavePicking(true),
-});
+/** The eyedropper, made on first use. */
+let picker = null;
+async function getPicker() {
+  if (picker) return picker;
+  const { createPicker, LOUPE_RADIUS } = await pickerModule();
+  picker ??= createPicker($('pick-layer'), $('loupe'), {
+    patch: (x, y) => engine.call('patch', { key: state.item.key, x, y, radius: LOUPE_RADIUS }),
+    onPick: (x, y) => pickAt(x, y),
+    onLeave: () => leavePicking(true),
+  });
+  return picker;
+}
 const region = createRegion($('region-layer'), $('region-box'), { onSelect: (rect) => chooseRegion(rect) });
-const scatter = createScatter($('scatter'));
-const compare = createCompare($('compare'), (method) => {
-  state.controls.setMethod(method);
-  compare.markChosen(method);
-  extract();
-});
+// The extra views are made when their panel is first opened (refreshExtras).
+let scatter = null;
+let compare = null;
+let scatterColors = [];
+const scatterModule = later('./js/scatter.js');
+const compareModule = later('./js/compare.js');
+async function makeExtras() {
+  if (scatterPanel.open && !scatter) {
+    const { createScatter } = await scatterModule();
+    if (!scatter) {
+      scatter = createScatter($('scatter'));
+      scatter.setSpace(document.querySelector('input[name="scatter-space"]:checked').value);
+      scatter.setPaint(document.querySelector('input[name="scatter-paint"]:checked').value);
+      scatter.setPalette(scatterColors);
+    }
+  }
+  if (comparePanel.open && !compare) {
+    const { createCompare } = await compareModule();
+    compare ??= createCompare($('compare'), (method) => {
+      state.controls.setMethod(method);
+      compare.markChosen(method);
+      extract();
+    });
+  }
+}
 
 // ---- start-up ----
 
@@ -364,10 +394,11 @@ async function present(r, item, settings, t0, seq) {
   state.view = { key: item.key, palette: p, settings };
   // A manual order's sort is its permutation; moved back into the chosen order, the engine names it again.
   const manual = !state.sortNames.has(p.sort);
-  if (!state.replays.delete(seq)) record(item, { palette: p, settings, manual });
+  if (!state.replays.delete(seq)) record(item, { saved: r.saved, palette: p, settings, manual });
   showHistory();
   writeShareLink(settings, p.colors);
   nameColors(p.colors);
+  fillNotations();
   $('pick-layer').style.height = `${(100 * p.height) / r.height}%`;
   $('pick-color').disabled = false;
   $('copy-all').disabled = false;
@@ -394,7 +425,8 @@ async function present(r, item, settings, t0, seq) {
     // From the answer to the composite on screen: the pixels put, or the worker's frame reaching the canvas.
     drawMs: (r.putMs || 0) + performance.now() - t1,
   });
-  scatter.setPalette(p.colors);
+  scatterColors = p.colors;
+  if (scatter) scatter.setPalette(p.colors);
   showColorNote(p.warnings || []);
 }
 
@@ -436,8 +468,7 @@ function swatchAction(action, index) {
   if (!c) return;
   if (action === 'lock') {
     // Only the mark changes: the palette as it is (the same shares), with this color locked or not.
-    const colors = p.colors.map((x, i) => (i === index ? { ...x, kept: !x.kept } : x));
-    view('restore', { palette: { ...p, colors }, settings: state.view.settings });
+    view('lock', { index, kept: !c.kept, settings: state.view.settings });
     status.announce(`${c.hex} ${c.kept ? 'unlocked' : 'locked: a new palette keeps it'}`);
   } else if (action === 'remove') {
     if (p.colors.length === 1) {
@@ -458,7 +489,9 @@ function edit(colors) {
 }
 
 /** Turns the eyedropper on: a pick adds a swatch, or replaces the one at `target`. */
-function startPicking(target = null) {
+async function startPicking(target = null) {
+  if (!state.view) return;
+  const picker = await getPicker();
   if (!state.view) return;
   state.pickTarget = target;
   const button = $('pick-color');
@@ -476,7 +509,7 @@ function startPicking(target = null) {
 /** Turns the eyedropper off (`focus`: the focus returns to its button). */
 function leavePicking(focus) {
   const button = $('pick-color');
-  if (picker.isOn()) picker.stop();
+  if (picker && picker.isOn()) picker.stop();
   state.pickTarget = null;
   button.setAttribute('aria-pressed', 'false');
   button.textContent = 'Pick a color';
@@ -517,7 +550,9 @@ async function pickAt(x, y) {
   if (target !== null) leavePicking(false);
 }
 
-$('pick-color').addEventListener('click', () => (picker.isOn() ? leavePicking(false) : startPicking(null)));
+$('pick-color').addEventListener('click', () =>
+  picker && picker.isOn() ? leavePicking(false) : startPicking(null),
+);
 
 /** Remembers a palette state of `item` as the newest step of its history (dropping the steps undone). */
 function record(item, entry) {
@@ -549,7 +584,7 @@ function travel(step) {
   h.at = to;
   const e = h.entries[to];
   state.controls.apply(e.settings, e.manual);
-  view('restore', { palette: e.palette, settings: e.settings }, { replay: true });
+  view('restore', { saved: e.saved, settings: e.settings }, { replay: true });
   showHistory();
   status.announce(step < 0 ? 'Undone' : 'Redone');
 }
@@ -571,10 +606,18 @@ document.addEventListener('keydown', (event) => {
 // ---- values, names, copy all ----
 
 const notation = $('notation');
-notation.replaceChildren(...NOTATIONS.map((n) => new Option(n.label, n.name)));
-notation.addEventListener('change', () => {
+/** The notation control, filled from notation.js once a palette is shown. */
+function fillNotations() {
+  if (notation.options.length > 1) return;
+  notationModule().then((m) => {
+    if (notation.options.length > 1) return;
+    notation.replaceChildren(...m.NOTATIONS.map((n) => new Option(n.label, n.name, false, n.name === state.notation)));
+  });
+}
+notation.addEventListener('change', async () => {
+  const m = await notationModule();
   state.notation = notation.value;
-  swatches.setNotation(notation.value);
+  swatches.setNotation(notation.value, m.formatColor);
 });
 
 /** The colors on screen: the palette's, or a shared one's before its image is opened. */
@@ -604,6 +647,7 @@ $('copy-all').addEventListener('click', async () => {
   } catch {
     // Without names: the values alone.
   }
+  const { paletteText } = await notationModule();
   const text = paletteText(colors, state.notation, names);
   const how = await copyText(text, $('swatches'));
   status.announce(how === 'selected' ? 'The palette is selected: press Ctrl+C to copy it' : `Copied ${colors.length} colors`);
@@ -612,7 +656,8 @@ $('copy-all').addEventListener('click', async () => {
 // ---- the share link ----
 
 /** Puts the palette on screen and its settings in the URL's fragment (replacing it: the back button is not flooded). */
-function writeShareLink(settings, colors) {
+async function writeShareLink(settings, colors) {
+  const { encodeShare } = await shareModule();
   const hash = encodeShare(settings, colors);
   if (hash === state.lastHash) return;
   state.lastHash = hash;
@@ -624,7 +669,10 @@ function writeShareLink(settings, colors) {
 }
 
 /** At start-up: a share link shows its palette at once, without the image; a broken one says so. */
-function openShareLink(d) {
+async function openShareLink(d) {
+  // The page's own anchors (the skip link's #swatches) are not share links.
+  if (!location.hash.includes('=')) return;
+  const [{ decodeShare }, { rgb8ToOklab }] = await Promise.all([shareModule(), namesModule()]);
   const shared = decodeShare(location.hash, d, state.controls.settings());
   if (!shared) return;
   if (shared.error) {
@@ -649,6 +697,7 @@ function openShareLink(d) {
   document.body.classList.add('has-shared');
   swatches.show(shown);
   nameColors(shown);
+  fillNotations();
   $('copy-all').disabled = false;
   const n = shown.length;
   status.line(
@@ -716,15 +765,16 @@ let compareSeq = 0;
 scatterPanel.addEventListener('toggle', () => refreshExtras());
 comparePanel.addEventListener('toggle', () => refreshExtras());
 for (const input of document.querySelectorAll('input[name="scatter-space"]')) {
-  input.addEventListener('change', () => scatter.setSpace(input.value));
+  input.addEventListener('change', () => scatter && scatter.setSpace(input.value));
 }
 for (const input of document.querySelectorAll('input[name="scatter-paint"]')) {
-  input.addEventListener('change', () => scatter.setPaint(input.value));
+  input.addEventListener('change', () => scatter && scatter.setPaint(input.value));
 }
 
 async function refreshExtras() {
   const item = state.item;
   if (!item) return;
+  await makeExtras();
   if (scatterPanel.open) {
     scatter.resize();
     // The image's colors, counted as its palette was (the region among it).

@@ -25,7 +25,8 @@
 // the error carries it (`payload`), for the page to show what is held.
 
 import init, { defaults, drawStrip, newSeed, Still } from './pkg/cinepal.js';
-import { tagSrgb } from './js/srgb-png.js';
+// srgb-png.js is loaded with the first PNG download (not with the page).
+const tagSrgb = async (blob) => (await import('./js/srgb-png.js')).tagSrgb(blob);
 
 const ready = init();
 
@@ -56,7 +57,7 @@ let pumping = false;
 /** The id of the request being handled, for 'partial' messages. */
 let currentId = 0;
 
-const VIEWS = new Set(['open', 'extract', 'reorder', 'edit', 'restore']);
+const VIEWS = new Set(['open', 'extract', 'reorder', 'edit', 'restore', 'lock']);
 
 /** The composite on screen: the whole still (the page marks the region over it). */
 const ON_SCREEN = { fullFrame: true };
@@ -174,9 +175,11 @@ async function handle({ type, payload }) {
     case 'reorder':
       return view(still(payload.key).reorder(payload.order), performance.now(), false);
     case 'edit':
-      return view(still(payload.key).edit(payload.colors), performance.now());
+      return view(edit(still(payload.key), payload.colors), performance.now());
     case 'restore':
-      return view(still(payload.key).restore(payload.palette), performance.now(), false);
+      return view(still(payload.key).restore(payload.saved), performance.now(), false);
+    case 'lock':
+      return view(still(payload.key).setKept(payload.index, payload.kept), performance.now(), false);
     case 'pick':
       return [still(payload.key).pick(payload.x, payload.y)];
     case 'patch': {
@@ -228,7 +231,7 @@ async function open({ key, file, settings, colors }) {
   try {
     palette = fresh.extract(settings);
     // A shared palette, applied to its image: its colors exactly, their shares counted again.
-    if (colors) palette = fresh.edit(colors);
+    if (colors) palette = edit(fresh, colors);
   } catch (e) {
     try {
       fresh.free();
@@ -317,7 +320,21 @@ function placed(colors, places) {
 function strip({ colors, width }) {
   if (!canvas) return [{ none: true }];
   drawn = { still: null, width: 0, height: 0 };
-  return [drawStrip(canvas, colors, width)];
+  return [drawStrip(canvas, packed(colors).rgb, width)];
+}
+
+/** Colors ({rgb, oklab, kept}) as the engine's edit and drawStrip take them: packed in arrays. */
+function packed(colors) {
+  const rgb = new Uint8Array(colors.flatMap((c) => c.rgb));
+  const exact = colors.every((c) => Array.isArray(c.oklab) && c.oklab.length === 3);
+  const oklab = new Float64Array(exact ? colors.flatMap((c) => c.oklab) : []);
+  return { rgb, oklab, kept: new Uint8Array(colors.map((c) => (c.kept ? 1 : 0))) };
+}
+
+/** The palette of exactly `colors` on still `s`, their shares counted again. */
+function edit(s, colors) {
+  const { rgb, oklab, kept } = packed(colors);
+  return s.edit(rgb, oklab, kept);
 }
 
 /**
@@ -331,6 +348,8 @@ function view(palette, t0, extracted = true) {
   }
   self.postMessage({ id: currentId, type: 'partial', payload: { palette } });
   const out = paint(palette, t0);
+  // Its number in the still's saved palettes: the page's history goes back to it exactly.
+  out[0].saved = current.still.save();
   out[0].extractMs = extracted ? palette.seconds * 1000 : 0;
   return out;
 }

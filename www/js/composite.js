@@ -11,7 +11,8 @@
 // once it holds a picture, so the previous still stays on screen meanwhile.
 // Elsewhere, the worker sends the pixels and they are put here.
 
-import { tagSrgb } from './srgb-png.js';
+// srgb-png.js is loaded with the first PNG encoded here (not with the page).
+const tagSrgb = async (blob) => (await import('./srgb-png.js')).tagSrgb(blob);
 
 /** Whether the worker draws (else the page puts the worker's RGBA). */
 export const drawnInWorker =

@@ -5,7 +5,6 @@
 // from its new order.
 
 import { copyText } from './clipboard.js';
-import { formatColor } from './notation.js';
 
 const DRAG_THRESHOLD = 5; // px a pointer must travel before a press becomes a drag
 // A screen that shows Display P3: swatches beyond sRGB are drawn in their own color there.
@@ -20,6 +19,8 @@ const wideScreen = globalThis.matchMedia?.('(color-gamut: p3)') ?? { matches: fa
  */
 export function createSwatchList(list, { onReorder, announce, onAction = () => {} }) {
   let notation = 'hex';
+  // notation.js's formatColor, once another notation than hex is chosen.
+  let format = (c) => c.hex;
   let names = null; // the colors' names, in the order shown, once known
   let shown = [];
   let focusPos = 0; // position of the swatch that is in the tab order
@@ -72,7 +73,7 @@ export function createSwatchList(list, { onReorder, announce, onAction = () => {
     chip.style.backgroundColor = c.hex;
     const hex = document.createElement('code');
     hex.className = 'hex';
-    hex.textContent = formatColor(c, notation);
+    hex.textContent = format(c, notation);
     hex.dataset.value = c.hex;
     const share = document.createElement('span');
     share.className = 'share';
@@ -133,12 +134,13 @@ export function createSwatchList(list, { onReorder, announce, onAction = () => {
     return b;
   }
 
-  /** Shows every value in `n` (a notation of notation.js). */
-  function setNotation(n) {
+  /** Shows every value in `n`, a notation of notation.js, written by its `formatColor`. */
+  function setNotation(n, formatColor) {
     notation = n;
+    format = formatColor;
     items().forEach((li, i) => {
       const c = shown.find((x) => x.hex === li.dataset.hex) || shown[i];
-      if (c) li.querySelector('.hex').textContent = formatColor(c, notation);
+      if (c) li.querySelector('.hex').textContent = format(c, notation);
     });
   }
 
