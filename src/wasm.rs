@@ -242,14 +242,12 @@ impl Still {
         crate::decode::check_file_size(array.length() as u64, &limits).map_err(js_error)?;
         let t0 = performance_now();
         let image = crate::decode_vec(array.to_vec(), &limits).map_err(js_error)?;
-        Ok(Still {
-            image,
-            decode_ms: performance_now() - t0,
-            current: None,
-            chosen: crate::Sort::None,
-            saved: Vec::new(),
-            next_saved: 0,
-        })
+        Ok(Still::of(image, performance_now() - t0))
+    }
+
+    /// A still of a decoded image, with no palette yet.
+    fn of(image: Image, decode_ms: f64) -> Still {
+        Still { image, decode_ms, current: None, chosen: crate::Sort::None, saved: Vec::new(), next_saved: 0 }
     }
 
     fn current(&self) -> JsResult<&(Palette, f64)> {
@@ -292,14 +290,7 @@ impl Still {
             "decoded by your browser (cinepal does not read {format} files itself): the colors are the ones this \
              browser shows, and may differ slightly in another"
         ));
-        Ok(Still {
-            image,
-            decode_ms: performance_now() - t0,
-            current: None,
-            chosen: crate::Sort::None,
-            saved: Vec::new(),
-            next_saved: 0,
-        })
+        Ok(Still::of(image, performance_now() - t0))
     }
 
     /// Width in pixels, after EXIF orientation.
