@@ -399,6 +399,7 @@ async function present(r, item, settings, t0, seq) {
   writeShareLink(settings, p.colors);
   nameColors(p.colors);
   fillNotations();
+  getPicker();
   $('pick-layer').style.height = `${(100 * p.height) / r.height}%`;
   $('pick-color').disabled = false;
   $('copy-all').disabled = false;
@@ -491,13 +492,14 @@ function edit(colors) {
 /** Turns the eyedropper on: a pick adds a swatch, or replaces the one at `target`. */
 async function startPicking(target = null) {
   if (!state.view) return;
-  const picker = await getPicker();
-  if (!state.view) return;
+  // The button says so at once; the eyedropper follows once its module is in (fetched with the first palette).
   state.pickTarget = target;
   const button = $('pick-color');
   button.setAttribute('aria-pressed', 'true');
   button.textContent = 'Stop picking';
   document.body.classList.add('is-picking');
+  const picker = await getPicker();
+  if (!state.view || button.getAttribute('aria-pressed') !== 'true') return;
   picker.start({ width: state.view.palette.width, height: state.view.palette.height });
   status.announce(
     target === null
@@ -623,7 +625,7 @@ notation.addEventListener('change', async () => {
 /** The colors on screen: the palette's, or a shared one's before its image is opened. */
 function colorsShown() {
   if (state.view) return state.view.palette.colors;
-  return state.shared ? state.shared.shown : [];
+  return state.shared ? state.shared.colors : [];
 }
 
 /** Names the colors on the swatches once the name list is loaded (it is loaded on first use, not with the page). */
@@ -692,7 +694,7 @@ async function openShareLink(d) {
     const h = C < 1e-6 ? 0 : ((Math.atan2(o[2], o[1]) * 180) / Math.PI + 360) % 360;
     return { hex, rgb, share: null, kept, oklab: o, oklch: [o[0], C, h], mapped: false };
   });
-  state.shared = { settings: shared.settings, colors: shown.map((c) => ({ ...c, share: 0 })), shown };
+  state.shared = { settings: shared.settings, colors: shown };
   state.lastHash = location.hash.slice(1);
   document.body.classList.add('has-shared');
   swatches.show(shown);
