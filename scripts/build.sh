@@ -10,7 +10,8 @@
 #   3. dist/ = index.html + www/ (scripts, styles, pkg/), the same relative
 #      layout as the repository, so index.html also works from the repository
 #      root once www/pkg/ is built.
-# `scripts/build.sh --tools-only` does step 1 alone (scripts/test.sh uses it).
+# `scripts/build.sh --tools-only` does step 1 alone (scripts/test.sh uses it);
+# `scripts/build.sh --page` does step 3 alone, with the wasm modules already in www/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh # as_root, ensure_npm
@@ -36,10 +37,15 @@ ensure_wasm_tools() {
     fi
 }
 
-ensure_wasm_tools
-if [ "${1:-}" = "--tools-only" ]; then
+page_only=false
+case "${1:-}" in
+--page) page_only=true ;;
+--tools-only)
+    ensure_wasm_tools
     exit 0
-fi
+    ;;
+*) ensure_wasm_tools ;;
+esac
 
 # binaryen's wasm-opt from npm, at the version package.json pins, run by its
 # path: never a wasm-opt found on PATH (Debian's binaryen 108 silently
@@ -61,7 +67,7 @@ ensure_wasm_opt() {
         npm ci --no-audit --no-fund
     fi
 }
-ensure_wasm_opt
+$page_only || ensure_wasm_opt
 # -O1, chosen by measurement (BENCHMARKS.md, "wasm-opt"): the smallest
 # gzipped module of -O1, -O2, -O3, -Os and -Oz (www/pkg/ 5 KB smaller than
 # without wasm-opt; -Os and -Oz are smaller raw but compress worse: 1.2 to
@@ -95,12 +101,19 @@ bind() {
 sizes() {
     echo "$(wc -c <"$1") bytes, $(gzip -9 -c "$1" | wc -c) bytes gzipped (gzip -9)"
 }
-echo "== wasm (release), without color management"
-cargo build --release --lib --target wasm32-unknown-unknown --no-default-features
-bind www/pkg
-echo "== wasm (release), with color management"
-cargo build --release --lib --target wasm32-unknown-unknown
-bind www/pkg-color
+if $page_only; then
+    if [ ! -f www/pkg/cinepal_bg.wasm ] || [ ! -f www/pkg-color/cinepal_bg.wasm ]; then
+        echo "build: --page needs www/pkg/ and www/pkg-color/: run scripts/build.sh once first" >&2
+        exit 1
+    fi
+else
+    echo "== wasm (release), without color management"
+    cargo build --release --lib --target wasm32-unknown-unknown --no-default-features
+    bind www/pkg
+    echo "== wasm (release), with color management"
+    cargo build --release --lib --target wasm32-unknown-unknown
+    bind www/pkg-color
+fi
 
 echo "== dist/"
 if [ ! -f index.html ]; then
