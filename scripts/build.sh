@@ -127,7 +127,7 @@ cp index.html dist/
 (
     cd www
     find . -type f \( -name '*.html' -o -name '*.js' -o -name '*.mjs' -o -name '*.css' -o -name '*.wasm' \
-        -o -name '*.svg' -o -name '*.png' -o -name '*.ico' -o -name '*.webmanifest' -o -name '*.json' \
+        -o -name '*.svg' -o -name '*.png' -o -name '*.jpg' -o -name '*.ico' -o -name '*.webmanifest' -o -name '*.json' \
         -o -name LICENSE \) \
         -not -path './node_modules/*' -print0
 ) | (cd www && xargs -0 -r cp --parents -t ../dist/www)

@@ -113,7 +113,9 @@ mod tests {
         assert_eq!(v["alphaThreshold"], 128);
         assert_eq!(v["methods"][0]["name"], "telling");
         assert_eq!(v["methods"][0]["seeded"], true);
-        assert_eq!(v["methods"][1]["name"], "kmeans");
+        assert_eq!(v["methods"][1]["name"], "dominant");
+        assert_eq!(v["methods"][1]["label"], "Dominant");
+        assert_eq!(v["methods"][1]["aliases"][0], "kmeans");
         assert_eq!(v["methods"][2]["seeded"], false);
         assert_eq!(v["sorts"].as_array().unwrap().len(), Sort::CHOICES.len());
         let json = v["formats"].as_array().unwrap().iter().find(|f| f["name"] == "json").unwrap();

@@ -14,9 +14,11 @@ pub struct Choice<T: 'static> {
     /// The value itself.
     #[serde(skip)]
     pub value: T,
-    /// The canonical name, as printed and as the page sends it.
+    /// The canonical name, as printed and as the page sends it: plain words, `_` between them.
     pub name: &'static str,
-    /// Other spellings accepted on input (the seed notebook's names).
+    /// What the page and the help show a person: the name in a few words ("Vivid accents").
+    pub label: &'static str,
+    /// Other spellings accepted on input: the technical names (k-means, complete linkage…) and the seed notebook's.
     pub aliases: &'static [&'static str],
     /// One line for a person choosing: what this value gives.
     pub hint: &'static str,
@@ -71,10 +73,12 @@ pub(crate) fn lookup<T: Clone>(table: &[Choice<T>], s: &str) -> Option<T> {
         .map(|c| c.value.clone())
 }
 
-/// "kmeans, ward, complete (or k-means, agglomerative-ward)": the names, then the aliases.
+/// "dominant, balanced (or kmeans, ward)": the names, then each one's first
+/// alias (the technical name; the other spellings are in the help), so that
+/// the sentence stays one line.
 pub fn allowed<T>(table: &[Choice<T>]) -> String {
     let names: Vec<&str> = table.iter().map(|c| c.name).collect();
-    let aliases: Vec<&str> = table.iter().flat_map(|c| c.aliases.iter().copied()).collect();
+    let aliases: Vec<&str> = table.iter().filter_map(|c| c.aliases.first().copied()).collect();
     if aliases.is_empty() {
         names.join(", ")
     } else {
@@ -142,8 +146,14 @@ mod tests {
     impl Named for Fruit {
         const WHAT: &'static str = "fruit";
         const CHOICES: &'static [Choice<Fruit>] = &[
-            Choice { value: Fruit::Apple, name: "apple", aliases: &[], hint: "crisp" },
-            Choice { value: Fruit::Blood, name: "blood_orange", aliases: &["sanguine"], hint: "red" },
+            Choice { value: Fruit::Apple, name: "apple", label: "Apple", aliases: &[], hint: "crisp" },
+            Choice {
+                value: Fruit::Blood,
+                name: "blood_orange",
+                label: "Blood orange",
+                aliases: &["sanguine", "moro"],
+                hint: "red",
+            },
         ];
     }
 
@@ -152,6 +162,7 @@ mod tests {
         assert_eq!(Fruit::parse("apple"), Ok(Fruit::Apple));
         assert_eq!(Fruit::parse(" Blood-Orange "), Ok(Fruit::Blood));
         assert_eq!(Fruit::parse("SANGUINE"), Ok(Fruit::Blood));
+        assert_eq!(Fruit::parse("moro"), Ok(Fruit::Blood));
         assert_eq!(Fruit::Blood.name(), "blood_orange");
         assert_eq!(Fruit::Apple.hint(), "crisp");
     }
@@ -159,6 +170,7 @@ mod tests {
     #[test]
     fn an_unknown_name_lists_what_is_allowed_from_the_table() {
         let e = Fruit::parse("pear").unwrap_err();
+        // Each value's first alias only: the sentence stays one line.
         assert_eq!(e.to_string(), "unknown fruit \"pear\"; allowed: apple, blood_orange (or sanguine)");
         assert_eq!(e.kind(), "invalid-option");
     }

@@ -45,17 +45,77 @@ pub enum Format {
 impl Named for Format {
     const WHAT: &'static str = "format";
     const CHOICES: &'static [Choice<Format>] = &[
-        Choice { value: Format::Png, name: "png", aliases: &[], hint: "Image with strip (PNG)" },
-        Choice { value: Format::Json, name: "json", aliases: &[], hint: "JSON" },
-        Choice { value: Format::Css, name: "css", aliases: &[], hint: "CSS" },
-        Choice { value: Format::Gpl, name: "gpl", aliases: &["gimp"], hint: "GIMP .gpl" },
-        Choice { value: Format::Svg, name: "svg", aliases: &[], hint: "SVG strip" },
-        Choice { value: Format::Text, name: "text", aliases: &["txt"], hint: "Text" },
-        Choice { value: Format::Ase, name: "ase", aliases: &[], hint: "Adobe .ase" },
-        Choice { value: Format::Aco, name: "aco", aliases: &["photoshop"], hint: "Photoshop .aco" },
-        Choice { value: Format::Swatches, name: "swatches", aliases: &["procreate"], hint: "Procreate" },
-        Choice { value: Format::Tailwind, name: "tailwind", aliases: &[], hint: "Tailwind 4 CSS" },
-        Choice { value: Format::TailwindConfig, name: "tailwind-config", aliases: &[], hint: "Tailwind config" },
+        Choice {
+            value: Format::Png,
+            name: "png",
+            label: "Image with strip (PNG)",
+            aliases: &[],
+            hint: "the still with its strip, full resolution",
+        },
+        Choice {
+            value: Format::Json,
+            name: "json",
+            label: "JSON",
+            aliases: &[],
+            hint: "every color with its share, for scripts",
+        },
+        Choice {
+            value: Format::Css,
+            name: "css",
+            label: "CSS",
+            aliases: &[],
+            hint: "custom properties for a style sheet",
+        },
+        Choice {
+            value: Format::Gpl,
+            name: "gpl",
+            label: "GIMP .gpl",
+            aliases: &["gimp"],
+            hint: "a palette for GIMP and Inkscape",
+        },
+        Choice {
+            value: Format::Svg,
+            name: "svg",
+            label: "SVG strip",
+            aliases: &[],
+            hint: "the strip as a vector image",
+        },
+        Choice { value: Format::Text, name: "text", label: "Text", aliases: &["txt"], hint: "one hex value per line" },
+        Choice {
+            value: Format::Ase,
+            name: "ase",
+            label: "Adobe .ase",
+            aliases: &[],
+            hint: "Adobe Swatch Exchange, for Illustrator and Photoshop",
+        },
+        Choice {
+            value: Format::Aco,
+            name: "aco",
+            label: "Photoshop .aco",
+            aliases: &["photoshop"],
+            hint: "Photoshop swatches",
+        },
+        Choice {
+            value: Format::Swatches,
+            name: "swatches",
+            label: "Procreate",
+            aliases: &["procreate"],
+            hint: "a palette for Procreate",
+        },
+        Choice {
+            value: Format::Tailwind,
+            name: "tailwind",
+            label: "Tailwind 4 CSS",
+            aliases: &[],
+            hint: "an @theme block for Tailwind CSS 4",
+        },
+        Choice {
+            value: Format::TailwindConfig,
+            name: "tailwind-config",
+            label: "Tailwind config",
+            aliases: &[],
+            hint: "a colors module for a Tailwind config",
+        },
     ];
 }
 

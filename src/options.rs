@@ -155,8 +155,14 @@ pub enum Sampling {
 impl Named for Sampling {
     const WHAT: &'static str = "sampling";
     const CHOICES: &'static [Choice<Sampling>] = &[
-        Choice { value: Sampling::All, name: "all", aliases: &[], hint: "every pixel counts" },
-        Choice { value: Sampling::Seed, name: "seed", aliases: &[], hint: "every s-th pixel, as the 2022 notebook" },
+        Choice { value: Sampling::All, name: "all", label: "Every pixel", aliases: &[], hint: "every pixel counts" },
+        Choice {
+            value: Sampling::Seed,
+            name: "seed",
+            label: "Every s-th pixel",
+            aliases: &[],
+            hint: "every s-th pixel, as the first version of this tool (the 2022 notebook) did",
+        },
     ];
 }
 
@@ -403,7 +409,7 @@ mod tests {
         assert!(
             err(r#"{"colors": 2.5}"#).starts_with("the number of colors must be a whole number from 1 to 64, got 2.5")
         );
-        assert!(err(r#"{"method": "dbscan"}"#).starts_with("unknown method \"dbscan\"; allowed: telling, kmeans"));
+        assert!(err(r#"{"method": "dbscan"}"#).starts_with("unknown method \"dbscan\"; allowed: telling, dominant"));
         assert!(err(r#"{"alphaThreshold": 256}"#).starts_with("alphaThreshold must be a whole number from 0 to 255"));
         assert!(err(r#"{"seed": -1}"#).starts_with("seed must be a whole number"));
         assert!(err(r#"{"maxPixels": 0}"#).starts_with("maxPixels must be a positive whole number"));

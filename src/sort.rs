@@ -48,21 +48,58 @@ pub enum Sort {
 impl Sort {
     /// Every named order, in the order front ends list them (a manual order is not named).
     pub const CHOICES: &'static [Choice<Sort>] = &[
-        Choice { value: Sort::None, name: "none", aliases: &[], hint: "as the clustering found them" },
-        Choice { value: Sort::Red, name: "red", aliases: &[], hint: "by red, ascending" },
-        Choice { value: Sort::Green, name: "green", aliases: &[], hint: "by green, ascending" },
-        Choice { value: Sort::Blue, name: "blue", aliases: &[], hint: "by blue, ascending" },
+        Choice {
+            value: Sort::None,
+            name: "as_found",
+            label: "As found",
+            aliases: &["none"],
+            hint: "in the order the method found them",
+        },
+        Choice { value: Sort::Red, name: "red", label: "Red", aliases: &[], hint: "least red first" },
+        Choice { value: Sort::Green, name: "green", label: "Green", aliases: &[], hint: "least green first" },
+        Choice { value: Sort::Blue, name: "blue", label: "Blue", aliases: &[], hint: "least blue first" },
         Choice {
             value: Sort::AlongColor,
-            name: "along_color",
-            aliases: &[],
-            hint: "along the RGB channel that varies most",
+            name: "widest_channel",
+            label: "Widest channel",
+            aliases: &["along_color"],
+            hint: "by the one of red, green and blue that varies most, least first",
         },
-        Choice { value: Sort::DarkToLight, name: "dark_to_light", aliases: &[], hint: "by R+G+B, dark first" },
-        Choice { value: Sort::Share, name: "share", aliases: &[], hint: "largest share first" },
-        Choice { value: Sort::Hue, name: "hue", aliases: &[], hint: "around the color wheel, neutrals last" },
-        Choice { value: Sort::Lightness, name: "lightness", aliases: &[], hint: "by perceived lightness, dark first" },
-        Choice { value: Sort::Smooth, name: "smooth", aliases: &[], hint: "the smoothest path from color to color" },
+        Choice {
+            value: Sort::DarkToLight,
+            name: "dark_to_light",
+            label: "Dark to light (R+G+B)",
+            aliases: &[],
+            hint: "by red + green + blue, darkest first",
+        },
+        Choice {
+            value: Sort::Share,
+            name: "share",
+            label: "Largest first",
+            aliases: &["largest_first"],
+            hint: "the color that covers the most of the still first",
+        },
+        Choice {
+            value: Sort::Hue,
+            name: "hue",
+            label: "Color wheel",
+            aliases: &["color_wheel"],
+            hint: "around the color wheel, grays last",
+        },
+        Choice {
+            value: Sort::Lightness,
+            name: "lightness",
+            label: "Dark to light",
+            aliases: &[],
+            hint: "by lightness as the eye sees it, darkest first",
+        },
+        Choice {
+            value: Sort::Smooth,
+            name: "smooth",
+            label: "Smooth",
+            aliases: &[],
+            hint: "the smoothest path from color to color",
+        },
     ];
 
     /// Every named order.

@@ -19,10 +19,17 @@ impl Named for Space {
         Choice {
             value: Space::Oklab,
             name: "oklab",
+            label: "As the eye sees (Oklab)",
             aliases: &[],
-            hint: "perceptual: distances follow what the eye sees",
+            hint: "distances follow what the eye sees",
         },
-        Choice { value: Space::Rgb, name: "rgb", aliases: &["srgb"], hint: "sRGB, as the 2022 notebook clustered" },
+        Choice {
+            value: Space::Rgb,
+            name: "rgb",
+            label: "Red, green, blue (RGB)",
+            aliases: &["srgb"],
+            hint: "plain channel distances, as the first version of this tool (the 2022 notebook)",
+        },
     ];
 }
 

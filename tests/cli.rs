@@ -472,11 +472,14 @@ fn aliases_and_spellings_are_accepted() {
         parse_json(&ok(&all).stdout)
     };
     for (alias, canonical) in [
-        ("agglomerative-complete", "complete"),
-        ("agglomerative_ward", "ward"),
-        ("k-means", "kmeans"),
-        ("Average", "average"),
-        ("single", "single"),
+        ("agglomerative-complete", "vivid_accents"),
+        ("complete", "vivid_accents"),
+        ("vivid-accents", "vivid_accents"),
+        ("agglomerative_ward", "balanced"),
+        ("k-means", "dominant"),
+        ("kmeans", "dominant"),
+        ("Average", "in_between"),
+        ("single", "outliers"),
     ] {
         assert_eq!(json(&["-m", alias]).get("method").str(), canonical);
     }
@@ -484,7 +487,8 @@ fn aliases_and_spellings_are_accepted() {
     assert_eq!(j.get("sort").str(), "dark_to_light");
     let sums: Vec<u32> = json_colors(&j).iter().map(|c| c.1.iter().map(|&v| v as u32).sum()).collect();
     assert!(sums.windows(2).all(|w| w[0] <= w[1]), "{sums:?}");
-    assert_eq!(json(&["--sort=Along-Color"]).get("sort").str(), "along_color");
+    assert_eq!(json(&["--sort=Along-Color"]).get("sort").str(), "widest_channel");
+    assert_eq!(json(&["--sort=none"]).get("sort").str(), "as_found");
     assert_eq!(json(&["--space", "RGB"]).get("space").str(), "rgb");
     assert_eq!(json(&["--colors=3", "--method=ward"]).get("count").num(), 3.0);
     assert_eq!(json(&["--sample", "seed"]).get("sample").str(), "seed");
@@ -723,7 +727,10 @@ fn option_errors_are_one_short_line_pointing_to_help() {
     let g = write(&dir, "quads.png", &noisy_quadrants_png(16, 16));
     for (args, says) in [
         (vec![g.as_str(), "-n", "0"], "the number of colors must be a whole number from 1 to 64, got 0"),
-        (vec![g.as_str(), "-m", "dbscan"], "allowed: telling, kmeans, ward, complete, average, single"),
+        (
+            vec![g.as_str(), "-m", "dbscan"],
+            "allowed: telling, dominant, balanced, vivid_accents, in_between, outliers (or default, kmeans",
+        ),
         (vec![g.as_str(), "--format", "xml"], "allowed: png, json, css, gpl, svg, text"),
         (vec![g.as_str(), "--colours", "3"], "--colors"),
         (vec!["-n", "3"], "IMAGE"),

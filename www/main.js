@@ -146,7 +146,25 @@ listenForImages({
     openItem(items[0]);
   },
 });
-$('dropzone-pick').addEventListener('click', () => $('file').click());
+// An example still: fetched when chosen (not with the page), then opened as a dropped file would be.
+document.querySelector('.examples').addEventListener('click', async (event) => {
+  const button = event.target.closest('[data-example]');
+  if (!button || button.disabled) return;
+  const name = `${button.dataset.example}.jpg`;
+  button.disabled = true;
+  try {
+    const response = await fetch(`www/examples/${name}`);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    const file = new File([await response.blob()], name, { type: 'image/jpeg' });
+    openItem(queue.add([file])[0]);
+  } catch (e) {
+    status.error(`The example could not be loaded (${e.message}). Check the connection and try again.`);
+  } finally {
+    button.disabled = false;
+  }
+});
+for (const id of ['dropzone-pick', 'panel-pick']) $(id).addEventListener('click', () => $('file').click());
+$('quick-png').addEventListener('click', () => $('download-buttons').querySelector('[data-download="png"]').click());
 $('reset-order').addEventListener('click', () => resetOrder());
 
 // ---- views: open, extract, reorder ----
@@ -403,6 +421,7 @@ async function present(r, item, settings, t0, seq) {
   $('pick-layer').style.height = `${(100 * p.height) / r.height}%`;
   $('pick-color').disabled = false;
   $('copy-all').disabled = false;
+  $('quick-png').disabled = false;
   document.body.classList.remove('has-shared');
   showSwatches(p, item.name, seq);
   composite.mark(r, hexes, `${item.name} with its palette strip: ${hexes.join(', ')}`);
@@ -749,7 +768,7 @@ async function download(format, button) {
     saveBlob(blob, name);
     status.announce(`Saved ${name}`);
   } catch (e) {
-    status.error(`The ${format.hint} file could not be made: ${e.message}.`);
+    status.error(`The ${format.label} file could not be made: ${e.message}.`);
   } finally {
     button.classList.remove('is-working');
     button.disabled = false;

@@ -37,38 +37,44 @@ impl Named for Method {
         Choice {
             value: Method::Telling,
             name: "telling",
+            label: "Telling",
             aliases: &["default"],
-            hint: "the colors that tell the picture: its main colors, its small vivid accents, no two alike",
+            hint: "the main colors and the small vivid accents, no two alike: the pick for a film still",
         },
         Choice {
             value: Method::KMeans,
-            name: "kmeans",
-            aliases: &["k-means"],
-            hint: "only the colors that cover the most area, even if two look alike",
+            name: "dominant",
+            label: "Dominant",
+            aliases: &["kmeans", "k-means"],
+            hint: "the colors that cover the most area, even when two look alike (k-means)",
         },
         Choice {
             value: Method::Ward,
-            name: "ward",
-            aliases: &["agglomerative-ward"],
-            hint: "even, compact groups of similar colors",
+            name: "balanced",
+            label: "Balanced",
+            aliases: &["ward", "agglomerative-ward"],
+            hint: "even groups of similar colors (Ward linkage)",
         },
         Choice {
             value: Method::Complete,
-            name: "complete",
-            aliases: &["agglomerative-complete"],
-            hint: "keeps small vivid accents",
+            name: "vivid_accents",
+            label: "Vivid accents",
+            aliases: &["complete", "agglomerative-complete"],
+            hint: "keeps small vivid accents that a larger area would swallow (complete linkage)",
         },
         Choice {
             value: Method::Average,
-            name: "average",
-            aliases: &["agglomerative-average"],
-            hint: "between ward and complete",
+            name: "in_between",
+            label: "In between",
+            aliases: &["average", "agglomerative-average"],
+            hint: "between balanced and vivid accents (average linkage)",
         },
         Choice {
             value: Method::Single,
-            name: "single",
-            aliases: &["agglomerative-single"],
-            hint: "follows gradients; isolates the most distinct colors",
+            name: "outliers",
+            label: "Outliers",
+            aliases: &["single", "agglomerative-single"],
+            hint: "the most unusual colors, each its own; the rest merged along gradients (single linkage)",
         },
     ];
 }
@@ -129,7 +135,22 @@ mod tests {
         assert_eq!(Method::parse("agglomerative-complete"), Ok(Method::Complete));
         assert_eq!(Method::parse("Agglomerative_Ward"), Ok(Method::Ward));
         let e = Method::parse("dbscan").unwrap_err().to_string();
-        assert!(e.starts_with("unknown method \"dbscan\"; allowed: telling, kmeans, ward, complete, average, single (or default, k-means, agglomerative-ward"), "{e}");
+        assert!(
+            e.starts_with(
+                "unknown method \"dbscan\"; allowed: telling, dominant, balanced, vivid_accents, in_between, outliers (or default, kmeans, ward, complete, average, single)"
+            ),
+            "{e}"
+        );
+        // The technical names (and the seed notebook's) stay accepted: scripts and old share links keep working.
+        for (old, m) in [
+            ("kmeans", Method::KMeans),
+            ("complete", Method::Complete),
+            ("single", Method::Single),
+            ("average", Method::Average),
+        ] {
+            assert_eq!(Method::parse(old), Ok(m));
+        }
+        assert_eq!(Method::parse("Vivid accents".replace(' ', "-").as_str()), Ok(Method::Complete));
     }
 
     #[test]

@@ -461,7 +461,7 @@ test('one undo step per action: reorder, lock, pick, a setting, new palette, rem
       await clickStill(page, 420, 280);
     });
     await page.keyboard.press('Escape');
-    await step('a setting (method)', () => page.selectOption('#method', 'kmeans'));
+    await step('a setting (method)', () => page.selectOption('#method', 'dominant'));
     await step('new palette', () => newPalette(page));
     await step('remove', () => tool(page, 0, 'remove'));
 

@@ -144,7 +144,7 @@ test('without OffscreenCanvas, the page puts the pixels itself: the palette, a r
     const moved = await waitForPalette(page, 'quads.png', { not: first });
     assert.deepEqual(moved, [first[1], first[0], first[2], first[3]]);
     assert.deepEqual(await stripColors(page), moved);
-    await page.selectOption('#method', 'ward');
+    await page.selectOption('#method', 'balanced');
     const ward = await waitForPalette(page, 'quads.png');
     assert.deepEqual(await stripColors(page), ward);
     assert.deepEqual(await hexes(page), ward);

@@ -150,7 +150,7 @@ test('odd files give a message; the palette, its keyboard order and the settings
     await waitForPalette(page, 'bands.png');
     await page.fill('#count', '4');
     await waitForPalette(page, 'bands.png', { count: 4 });
-    await page.selectOption('#method', 'ward');
+    await page.selectOption('#method', 'balanced');
     const ward = await waitForPalette(page, 'bands.png', { count: 4 });
     // A manual order, by keyboard: the first swatch moves one place right.
     await page.focus('#swatches [data-hex]:first-child');
@@ -184,7 +184,7 @@ test('odd files give a message; the palette, its keyboard order and the settings
       assert.deepEqual(await page.$eval('#composite', (c) => [c.width, c.height]), size, `${name}: the still`);
       assert.equal(await page.inputValue('#sort'), 'manual', `${name}: the order setting`);
       assert.equal(await page.inputValue('#count'), '4', `${name}: the count`);
-      assert.equal(await page.inputValue('#method'), 'ward', `${name}: the method`);
+      assert.equal(await page.inputValue('#method'), 'balanced', `${name}: the method`);
       assert.equal(await page.locator('#queue .thumb.is-failed').count(), i + 1, `${name}: marked as failed`);
     }
     // The page still works on the palette on screen: the order goes back by keyboard...

@@ -81,7 +81,7 @@ test('a photo chosen with the file picker shows the same palette as the CLI', { 
 
 test('changing the method, the count and the order changes the palette as the CLI does', { skip }, async () => {
   await withPortrait(async (page, first) => {
-    await page.selectOption('#method', 'complete');
+    await page.selectOption('#method', 'vivid_accents');
     const complete = await waitForPalette(page, PORTRAIT, { not: first });
     assert.deepEqual(complete, cliHexes(PORTRAIT, ['-n', '10', '-m', 'complete']));
     assert.match(await page.textContent('#method-hint'), /vivid accents/);
@@ -102,7 +102,7 @@ test('changing the method, the count and the order changes the palette as the CL
     assert.deepEqual(rgb, cliHexes(PORTRAIT, ['-n', '6', '-m', 'complete', '-s', 'hue', '--space', 'rgb']));
 
     // A fresh seed: k-means may find other colors; the page stays consistent.
-    await page.selectOption('#method', 'kmeans');
+    await page.selectOption('#method', 'dominant');
     const seeded = await waitForPalette(page, PORTRAIT, { count: 6 });
     const seed = await newSeed(page);
     const fresh = await waitForPalette(page, PORTRAIT, { count: 6 });
@@ -232,7 +232,7 @@ test('the download buttons are those of the engine: its formats, their labels, f
     );
     assert.deepEqual(
       buttons,
-      formats.map((f) => ({ name: f.name, label: f.hint, disabled: false })),
+      formats.map((f) => ({ name: f.name, label: f.label, disabled: false })),
     );
     assert.ok(formats.some((f) => f.image), 'one format is the picture');
     // From here on, the Blobs offered are the downloads.
@@ -270,10 +270,10 @@ test('"New palette" is for the seeded methods only (telling and k-means): disabl
       await page.selectOption('#method', m.name);
       await waitForPalette(page, PORTRAIT);
       assert.equal(await page.isDisabled('#new-palette'), true, `${m.name}: disabled`);
-      assert.match(await page.textContent('#seed-hint'), new RegExp(`telling and kmeans only: ${m.name} uses no randomness`));
+      assert.equal(await page.textContent('#seed-hint'), `Telling and Dominant only: ${m.label} always gives the same palette.`);
     }
-    assert.deepEqual(methods.filter((x) => x.seeded).map((x) => x.name), ['telling', 'kmeans']);
-    await page.selectOption('#method', 'kmeans');
+    assert.deepEqual(methods.filter((x) => x.seeded).map((x) => x.name), ['telling', 'dominant']);
+    await page.selectOption('#method', 'dominant');
     const again = await waitForPalette(page, PORTRAIT);
     assert.deepEqual(again, cliHexes(PORTRAIT, ['-m', 'kmeans']), 'the default seed, the same palette as the CLI');
     assert.equal(await page.isEnabled('#new-palette'), true, 'enabled again for k-means');
@@ -286,10 +286,12 @@ test('"New palette" is for the seeded methods only (telling and k-means): disabl
     assert.equal(new Set(seeds).size, 3, `three different seeds: ${seeds}`);
     const seed = seeds[2];
     assert.match(seed, /^\d+$/);
-    // Shown compactly; the whole seed is in its title and in the palette's files.
+    // Out of sight: the seed is under "Advanced" (closed) and in the palette's files, not in the hint.
     const hint = await page.textContent('#seed-hint');
-    assert.ok(hint.length < 48 && !hint.includes(seed), `a short hint: "${hint}"`);
-    assert.equal(await page.getAttribute('#seed-hint', 'title'), `Seed ${seed}`);
+    assert.ok(hint.length < 48 && !/\d{4}/.test(hint), `a short hint without the seed: "${hint}"`);
+    assert.equal(await page.isVisible('#seed-value'), false, 'the seed is hidden until asked for');
+    await page.click('#advanced summary');
+    assert.equal(await page.textContent('#seed-value'), seed);
     const json = JSON.parse((await download(page, 'json')).bytes.toString('utf8'));
     assert.equal(String(json.seed), seed);
     assert.deepEqual(await hexes(page), cliHexes(PORTRAIT, ['-n', '10', '-m', 'kmeans', '--seed', seed]));
@@ -313,22 +315,19 @@ test('the scatter and the compare views draw, and a compared method can be chose
   await withPortrait(async (page) => {
     await page.click('#scatter-panel summary');
     await page.click('#compare-panel summary');
-    await page.waitForSelector('#compare button[data-method="single"]', { timeout: 30_000 });
+    await page.waitForSelector('#compare button[data-method="outliers"]', { timeout: 30_000 });
     const methods = await page.$$eval('#compare button[data-method]', (els) => els.map((e) => e.dataset.method));
     assert.deepEqual(methods, engineMethods.map((m) => m.name));
-    // Each method explained in the engine's own words, under its name.
+    // Each method explained in the engine's own words, under its name for people.
     const explained = await page.$$eval('#compare button[data-method]', (els) =>
-      els.map((e) => [...e.children].slice(0, 2).map((c) => [c.className, c.textContent])),
+      els.map((e) => [e.querySelector('.compare-name').textContent, e.querySelector('.compare-hint').textContent]),
     );
     assert.deepEqual(
       explained,
-      engineMethods.map((m) => [
-        ['compare-name', m.name],
-        ['compare-hint', m.hint],
-      ]),
+      engineMethods.map((m) => [m.label, m.hint]),
     );
     assert.ok(engineMethods.every((m) => m.hint.length > 10), 'every method has a hint');
-    const strip = await page.$$eval('#compare button[data-method="ward"] .compare-strip span', (els) => els.length);
+    const strip = await page.$$eval('#compare button[data-method="balanced"] .compare-strip span', (els) => els.length);
     assert.equal(strip, 10);
     // The scatter has drawn something other than its background.
     await page.waitForFunction(() => {
@@ -343,12 +342,12 @@ test('the scatter and the compare views draw, and a compared method can be chose
     await page.check('input[name="scatter-paint"][value="cluster"]');
     await page.locator('#scatter-panel').screenshot({ path: await artifactPath('scatter.png') });
 
-    const ward = await page.$$eval('#compare button[data-method="ward"] .compare-strip span', (els) =>
+    const ward = await page.$$eval('#compare button[data-method="balanced"] .compare-strip span', (els) =>
       els.map((e) => getComputedStyle(e).backgroundColor),
     );
-    await page.click('#compare button[data-method="ward"]');
+    await page.click('#compare button[data-method="balanced"]');
     const shown = await waitForPalette(page, PORTRAIT);
-    await page.waitForFunction(() => document.getElementById('method').value === 'ward');
+    await page.waitForFunction(() => document.getElementById('method').value === 'balanced');
     const wardHexes = await waitForPalette(page, PORTRAIT, { count: 10 });
     assert.deepEqual(wardHexes, cliHexes(PORTRAIT, ['-n', '10', '-m', 'ward']));
     assert.equal(ward.length, 10);

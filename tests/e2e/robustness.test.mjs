@@ -76,7 +76,7 @@ test('no request leaves the origin and none carries a body, before and after an 
     assert.ok(beforeImage >= 4, 'the page, its script, the worker and the wasm were fetched');
     await choose(page, image(PORTRAIT));
     await waitForPalette(page, PORTRAIT);
-    await page.selectOption('#method', 'ward');
+    await page.selectOption('#method', 'balanced');
     await waitForPalette(page, PORTRAIT);
     await page.click('#compare-panel summary');
     await page.waitForSelector('#compare button[data-method="single"]', { timeout: 30_000 });
@@ -130,7 +130,7 @@ test('an image chosen while another is still decoding replaces it cleanly', { sk
     assert.equal(cat.length, 10);
     assert.equal(await page.textContent('[role="alert"]'), '');
     // Settings changes go to the new worker, which has the cat.
-    await page.selectOption('#method', 'ward');
+    await page.selectOption('#method', 'balanced');
     const ward = await waitForPalette(page, CAT, { not: cat });
     assert.deepEqual(await stripColors(page), ward);
     assert.deepEqual(page.errors, []);

@@ -18,20 +18,23 @@ export function createCompare(list, onPick) {
    */
   function show(results, methods, chosen) {
     list.replaceChildren(
-      ...results.map(({ method, colors, ms }, i) => {
+      ...results.map(({ method, colors, ms }) => {
         const li = document.createElement('li');
         const button = document.createElement('button');
         button.type = 'button';
         button.className = 'compare-item';
         button.dataset.method = method;
         button.setAttribute('aria-pressed', String(method === chosen));
+        const m = methods.find((x) => x.name === method);
         const name = document.createElement('span');
         name.className = 'compare-name';
-        name.textContent = method;
+        name.textContent = m ? m.label : method;
+        // The name a screen reader hears is the text shown (then the colors), not a label of its own.
+        const hexes = document.createElement('span');
+        hexes.className = 'visually-hidden';
+        hexes.textContent = `: ${colors.map((c) => c.hex).join(', ')}.`;
         const hint = document.createElement('span');
         hint.className = 'compare-hint';
-        hint.id = `compare-hint-${i}`;
-        const m = methods.find((x) => x.name === method);
         hint.textContent = m ? m.hint : '';
         const strip = document.createElement('span');
         strip.className = 'compare-strip';
@@ -44,9 +47,7 @@ export function createCompare(list, onPick) {
         const time = document.createElement('span');
         time.className = 'compare-time';
         time.textContent = `${Math.round(ms)} ms`;
-        button.setAttribute('aria-label', `Use ${method}: ${colors.map((c) => c.hex).join(', ')}`);
-        button.setAttribute('aria-describedby', hint.id);
-        button.append(name, hint, strip, time);
+        button.append(name, hexes, hint, strip, time);
         li.append(button);
         return li;
       }),

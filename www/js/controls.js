@@ -7,7 +7,7 @@
 
 const MANUAL = 'manual';
 
-const SEED_HINT = 'Starts the clustering from a fresh random seed.';
+const SEED_HINT = 'Another palette of the same image, from a fresh start.';
 
 /**
  * @param {object} d  the engine's defaults()
@@ -39,7 +39,7 @@ export function createControls(d, { onChange, newSeed }) {
   }
   fill(method, d.methods, d.method);
   fill(sort, d.sorts, d.sort);
-  const manual = new Option('manual (your order)', MANUAL);
+  const manual = new Option('Your order', MANUAL);
   manual.disabled = true;
   manual.hidden = true;
   sort.add(manual);
@@ -88,23 +88,23 @@ export function createControls(d, { onChange, newSeed }) {
 
   /** The seed button and its hint: only a seeded method can use a new seed. */
   const seededNames = new Intl.ListFormat('en', { type: 'conjunction' }).format(
-    d.methods.filter((x) => x.seeded).map((x) => label(x.name)),
+    d.methods.filter((x) => x.seeded).map((x) => x.label),
   );
+  const labelOf = (name) => (d.methods.find((x) => x.name === name) || { label: name }).label;
   function showSeed() {
     const m = d.methods.find((x) => x.name === state.method);
     const seeded = !m || m.seeded;
     seedButton.disabled = !seeded;
     const seed = String(state.seed);
     seedHint.dataset.seed = seed;
+    // The seed itself only under "Advanced" (and in the palette's files).
+    $('seed-value').textContent = seed;
     if (!seeded) {
-      seedHint.textContent = `${seededNames} only: ${label(state.method)} uses no randomness.`;
-      seedHint.removeAttribute('title');
+      seedHint.textContent = `${seededNames} only: ${labelOf(state.method)} always gives the same palette.`;
     } else if (state.seed === d.seed) {
       seedHint.textContent = SEED_HINT;
-      seedHint.removeAttribute('title');
     } else {
-      seedHint.textContent = `Seed ${compact(seed)}. Press again for another.`;
-      seedHint.title = `Seed ${seed}`;
+      seedHint.textContent = 'A fresh start. Press again for another.';
     }
   }
   showSeed();
@@ -231,16 +231,7 @@ export function describeRegion(p, region) {
   return `Found borders: ${sides.map(([n, side]) => `${n} px ${side}`).join(', ')}.`;
 }
 
+/** The options of `select`: each choice's label (its words for people), its name as the value. */
 function fill(select, list, chosen) {
-  select.replaceChildren(...list.map(({ name }) => new Option(label(name), name, false, name === chosen)));
-}
-
-/** `along_color` → `along color`. */
-function label(name) {
-  return name.replace(/_/g, ' ');
-}
-
-/** `6773487430292611693` → `6773…1693`. */
-function compact(seed) {
-  return seed.length > 9 ? `${seed.slice(0, 4)}…${seed.slice(-4)}` : seed;
+  select.replaceChildren(...list.map(({ name, label }) => new Option(label, name, false, name === chosen)));
 }

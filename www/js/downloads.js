@@ -1,5 +1,5 @@
 // The download buttons, one a format of the engine's defaults().formats
-// (label: its `hint`; file: the image's base name + its `fileSuffix`; type:
+// (label: its `label`, its `hint` as a title; file: the image's base name + its `fileSuffix`; type:
 // its `mime`), and saving the files the page made.
 
 /** `Still Life (1).JPG` → `still-life-1`. */
@@ -26,7 +26,8 @@ export function createDownloads(container, formats, onPick) {
     button.type = 'button';
     button.className = format.image ? 'button is-image' : 'button';
     button.dataset.download = format.name;
-    button.textContent = format.hint;
+    button.textContent = format.label;
+    button.title = format.hint;
     button.disabled = true;
     button.addEventListener('click', () => onPick(format, button));
     return button;

@@ -67,13 +67,16 @@ export function decodeShare(fragment, d, base) {
     return { error: 'This share link was made by a newer version of cinepal; showing the default palette instead.' };
   }
   if (v !== String(SHARE_VERSION)) return broken(`its version "${clip(v)}" is unknown`);
-  const names = (list) => new Set(list.map((x) => x.name));
+  // Every name and alias (an older link's `kmeans` is today's `dominant`), spelled as the engine compares them.
+  const spell = (s) => s.trim().toLowerCase().replace(/-/g, '_');
+  const names = (list) => new Map(list.flatMap((x) => [x.name, ...(x.aliases || [])].map((n) => [spell(n), x.name])));
   const settings = { ...base };
-  const pick = (key, set, to = key) => {
+  const pick = (key, known, to = key) => {
     const value = values.get(key);
     if (value === undefined) return true;
-    if (!set.has(value)) return false;
-    settings[to] = value;
+    const name = known.get(spell(value));
+    if (name === undefined) return false;
+    settings[to] = name;
     return true;
   };
   for (const [key, list] of [

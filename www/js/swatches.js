@@ -7,6 +7,9 @@
 import { copyText } from './clipboard.js';
 
 const DRAG_THRESHOLD = 5; // px a pointer must travel before a press becomes a drag
+// A finger elsewhere than on the chip scrolls; held this long without moving, it drags instead.
+const LONG_PRESS_MS = 450;
+const GAP = 8; // px between swatches (style.css: .swatches gap)
 // A screen that shows Display P3: swatches beyond sRGB are drawn in their own color there.
 const wideScreen = globalThis.matchMedia?.('(color-gamut: p3)') ?? { matches: false };
 
@@ -29,6 +32,17 @@ export function createSwatchList(list, { onReorder, announce, onAction = () => {
   let suppressClick = false;
 
   const items = () => [...list.children];
+
+  /** The columns: as many swatches a row as fit, the rows as even as they can be (10: one row, or 5 + 5; never 8 + 2). */
+  function fit() {
+    const n = list.children.length;
+    if (!n || !list.clientWidth) return;
+    const min = parseFloat(getComputedStyle(list).getPropertyValue('--card-min')) * 16 || 70;
+    const perRow = Math.max(1, Math.floor((list.clientWidth + GAP) / (min + GAP)));
+    const rows = Math.ceil(n / perRow);
+    list.style.setProperty('--cols', String(Math.ceil(n / rows)));
+  }
+  if (globalThis.ResizeObserver) new ResizeObserver(fit).observe(list);
   const orderNow = () => items().map((li) => Number(li.dataset.key));
 
   /** Shows `colors` ({hex, share}) in this order. */
@@ -39,7 +53,7 @@ export function createSwatchList(list, { onReorder, announce, onAction = () => {
     shown = colors;
     names = null;
     list.replaceChildren(...colors.map((c, i) => item(c, i, colors.length)));
-    list.style.setProperty('--n', String(Math.max(1, colors.length)));
+    fit();
     focusPos = Math.min(focusPos, colors.length - 1);
     setTabStop(focusPos, hadFocus);
   }
@@ -294,21 +308,50 @@ export function createSwatchList(list, { onReorder, announce, onAction = () => {
   list.addEventListener('pointerdown', (event) => {
     const li = event.target.closest('.swatch');
     if (!li || !event.isPrimary || event.button !== 0 || grabbed || event.target.closest('button')) return;
-    drag = { li, id: event.pointerId, x: event.clientX, y: event.clientY, active: false, from: orderNow() };
-    li.setPointerCapture(event.pointerId);
+    // A finger on the chip (touch-action: none) drags at once; elsewhere it scrolls, unless held still.
+    const held = event.pointerType === 'touch' && !event.target.closest('.chip');
+    drag = { li, id: event.pointerId, x: event.clientX, y: event.clientY, active: false, from: orderNow(), held };
+    if (held) {
+      const mine = drag;
+      mine.timer = setTimeout(() => drag === mine && !mine.active && start(), LONG_PRESS_MS);
+    } else {
+      li.setPointerCapture(event.pointerId);
+    }
   });
+
+  /** The press becomes a drag. */
+  function start() {
+    const { li } = drag;
+    drag.active = true;
+    const r = li.getBoundingClientRect();
+    drag.grabX = drag.x - r.left;
+    drag.grabY = drag.y - r.top;
+    li.classList.add('dragging');
+    list.classList.add('is-dragging');
+    if (drag.held) {
+      li.setPointerCapture(drag.id);
+      announce(`Dragging ${li.dataset.hex}`);
+    }
+  }
+
+  // Once a long press has become a drag, the finger moves the swatch, not the page.
+  list.addEventListener('touchmove', (event) => drag && drag.active && event.cancelable && event.preventDefault(), {
+    passive: false,
+  });
+  list.addEventListener('contextmenu', (event) => drag && event.preventDefault());
 
   list.addEventListener('pointermove', (event) => {
     if (!drag || event.pointerId !== drag.id) return;
     const { li } = drag;
     if (!drag.active) {
       if (Math.hypot(event.clientX - drag.x, event.clientY - drag.y) < DRAG_THRESHOLD) return;
-      drag.active = true;
-      const r = li.getBoundingClientRect();
-      drag.grabX = drag.x - r.left;
-      drag.grabY = drag.y - r.top;
-      li.classList.add('dragging');
-      list.classList.add('is-dragging');
+      if (drag.held) {
+        // The finger moved before the long press: a scroll, not a drag.
+        clearTimeout(drag.timer);
+        drag = null;
+        return;
+      }
+      start();
     }
     event.preventDefault();
     const over = items().find((x) => {
@@ -331,6 +374,7 @@ export function createSwatchList(list, { onReorder, announce, onAction = () => {
   const endDrag = (event, keep) => {
     if (!drag || event.pointerId !== drag.id) return;
     const { li, active, from } = drag;
+    clearTimeout(drag.timer);
     drag = null;
     if (li.hasPointerCapture(event.pointerId)) li.releasePointerCapture(event.pointerId);
     if (!active) return; // a plain click: copies (the click handler)
