@@ -135,29 +135,9 @@ cp index.html manifest.webmanifest dist/
 if [ -d www/examples ]; then
     cp -r www/examples dist/www/
 fi
-# The service worker (sw.js, next to index.html so that its scope is the whole
-# site), with this build's version and the files it precaches written in:
-# every file of dist/ with its Subresource Integrity hash (SHA-256), and as
-# the version a hash of those hashes and of sw.js itself, so that any change
-# deployed is a new version (docs/DESIGN.md, "Offline and updates").
-files=$(
-    cd dist
-    find . -type f -printf '%P\n' | LC_ALL=C sort | while IFS= read -r f; do
-        printf '["%s","sha256-%s"]\n' "$f" "$(openssl dgst -sha256 -binary "$f" | base64 -w0)"
-    done
-)
-version=$( (printf '%s\n' "$files"; cat sw.js) | sha256sum | cut -c1-16)
-files_js=$(printf '%s\n' "$files" | paste -sd, -)
-awk -v version="$version" -v files="[$files_js]" '
-    /^const VERSION = / { print "const VERSION = \x27" version "\x27;"; next }
-    /^const FILES = / { print "const FILES = " files "; // [URL relative to this file, its Subresource Integrity hash]"; next }
-    { print }
-' sw.js >dist/sw.js
-if ! grep -q "^const VERSION = '$version';" dist/sw.js || grep -q '^const FILES = \[\];' dist/sw.js; then
-    echo "build: the version and files were not written into dist/sw.js" >&2
-    exit 1
-fi
-echo "dist/sw.js: version $version, $(printf '%s\n' "$files" | wc -l) files to precache"
+# The service worker, next to index.html (its scope is the whole site), with
+# this build's version and the files it precaches written in.
+scripts/sw.sh dist
 if grep -rnoE '(src|href)="/[^/]' dist --include='*.html' | grep -v 'href="//' >/dev/null; then
     echo "build: warning: an absolute URL in dist/*.html will break under a sub-path:" >&2
     grep -rnoE '(src|href)="/[^/][^"]*"' dist --include='*.html' >&2 || true

@@ -8,8 +8,8 @@
 // first load); it starts after the load event.
 
 const container = navigator.serviceWorker;
-/** Whether the page has nothing to lose by reloading: no image in its list. */
-const idle = () => !document.querySelector('#queue > *');
+/** Whether the page has nothing to lose by reloading: no image shown yet, none being opened. */
+const idle = () => document.body.classList.contains('is-empty') && document.querySelector('.stage').getAttribute('aria-busy') !== 'true';
 
 if (container && window.isSecureContext) {
   if (document.readyState === 'complete') start();
