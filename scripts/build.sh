@@ -7,9 +7,11 @@
 #      (without color management) and www/pkg-color/ (with it), each then
 #      shrunk by binaryen's wasm-opt (the npm package pinned in package.json,
 #      installed with `npm ci` when missing; npm itself from apt if absent);
-#   3. dist/ = index.html + www/ (scripts, styles, pkg/), the same relative
-#      layout as the repository, so index.html also works from the repository
-#      root once www/pkg/ is built.
+#   3. dist/ = index.html, manifest.webmanifest + www/ (scripts, styles,
+#      icons, pkg/, pkg-color/, names/, examples/), the same relative layout
+#      as the repository, so index.html also works from the repository root
+#      once www/pkg/ is built; then dist/sw.js, the service worker with this
+#      build's version and files written in (scripts/sw.sh).
 # `scripts/build.sh --tools-only` does step 1 alone (scripts/test.sh uses it);
 # `scripts/build.sh --page` does step 3 alone, with the wasm modules already in www/.
 set -euo pipefail
