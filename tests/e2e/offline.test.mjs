@@ -17,6 +17,7 @@ import { launchPersistent } from './chromium.mjs';
 const skip = imagesMissing ? `skipped: ${imagesMissing}` : false;
 const PHOTO = 'vibrant_portrait_film.jpg';
 const GAMMA = path.join(ROOT, 'tests/e2e/fixtures/patches-gamma-2.5.png');
+const SRGB = path.join(ROOT, 'tests/e2e/fixtures/patches-srgb.png');
 
 const env = useBrowser('cinepal-offline-');
 
@@ -131,8 +132,8 @@ test('a new version deployed takes over: at once with no image open, on "Reload"
     await page.waitForFunction(async (want) => (await caches.keys()).join() === want, `cinepal-${b.version}`);
 
     // An image is open when C is deployed: the page stays on B and says a new version is ready.
-    await choose(page, image('vibrant_black_cat_dark.jpg'));
-    await waitForPalette(page, 'vibrant_black_cat_dark.jpg');
+    await choose(page, SRGB);
+    await waitForPalette(page, 'patches-srgb.png');
     env.server.serve(c.dir);
     await page.evaluate(async () => (await navigator.serviceWorker.getRegistration()).update());
     const note = page.locator('#update-note');

@@ -71,6 +71,14 @@ async function start() {
     note.firstChild.textContent = text;
   }
 
+  // A page left open is checked again when it comes back into view, at most once an hour.
+  let checked = Date.now();
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState !== 'visible' || Date.now() - checked < 3_600_000) return;
+    checked = Date.now();
+    registration.update().catch(() => {});
+  });
+
   registration.addEventListener('updatefound', () => {
     const worker = registration.installing;
     worker?.addEventListener('statechange', () => {
