@@ -7,9 +7,11 @@
 #      (without color management) and www/pkg-color/ (with it), each then
 #      shrunk by binaryen's wasm-opt (the npm package pinned in package.json,
 #      installed with `npm ci` when missing; npm itself from apt if absent);
-#   3. dist/ = index.html + www/ (scripts, styles, pkg/), the same relative
-#      layout as the repository, so index.html also works from the repository
-#      root once www/pkg/ is built.
+#   3. dist/ = index.html, manifest.webmanifest + www/ (scripts, styles,
+#      icons, pkg/, pkg-color/, names/, examples/), the same relative layout
+#      as the repository, so index.html also works from the repository root
+#      once www/pkg/ is built; then dist/sw.js, the service worker with this
+#      build's version and files written in (scripts/sw.sh).
 # `scripts/build.sh --tools-only` does step 1 alone (scripts/test.sh uses it);
 # `scripts/build.sh --page` does step 3 alone, with the wasm modules already in www/.
 set -euo pipefail
@@ -122,7 +124,7 @@ if [ ! -f index.html ]; then
 fi
 rm -rf dist
 mkdir -p dist/www
-cp index.html dist/
+cp index.html manifest.webmanifest dist/
 # Everything the page is made of (and the licence of what it ships, www/names/LICENSE); tests, sources and notes stay out.
 (
     cd www
@@ -131,6 +133,13 @@ cp index.html dist/
         -o -name LICENSE \) \
         -not -path './node_modules/*' -print0
 ) | (cd www && xargs -0 -r cp --parents -t ../dist/www)
+# Example stills, whatever their kind.
+if [ -d www/examples ]; then
+    cp -r www/examples dist/www/
+fi
+# The service worker, next to index.html (its scope is the whole site), with
+# this build's version and the files it precaches written in.
+scripts/sw.sh dist
 if grep -rnoE '(src|href)="/[^/]' dist --include='*.html' | grep -v 'href="//' >/dev/null; then
     echo "build: warning: an absolute URL in dist/*.html will break under a sub-path:" >&2
     grep -rnoE '(src|href)="/[^/][^"]*"' dist --include='*.html' >&2 || true

@@ -130,6 +130,7 @@ const ready = engine.call('defaults').then(
     state.downloads = createDownloads($('download-buttons'), d.formats, (format, button) => download(format, button));
     document.body.classList.add('is-ready');
     openShareLink(d);
+    import('./js/offline.js');
     return d;
   },
   (e) => {

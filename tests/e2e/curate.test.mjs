@@ -109,10 +109,18 @@ function oklchToOklab(text) {
 
 // ---- the page ----
 
-/** Records every request of `context` in `context.requests` (URLs). */
+/**
+ * Records every request of `context` in `context.requests` (URLs), and in
+ * `context.pageRequests` those of its pages and their workers (without the
+ * service worker's own: its precache of the whole app, names included).
+ */
 function recordRequests(context) {
   context.requests = [];
-  context.on('request', (r) => context.requests.push(r.url()));
+  context.pageRequests = [];
+  context.on('request', (r) => {
+    context.requests.push(r.url());
+    if (!r.serviceWorker()) context.pageRequests.push(r.url());
+  });
 }
 
 /** No request of `context` went to another origin (blob: and data: are the page's own). */
@@ -565,7 +573,7 @@ test('copy all: the palette in the chosen notation, one line a swatch with its n
       await page.waitForFunction(() =>
         [...document.querySelectorAll('#swatches li.swatch .name')].every((e) => e.textContent.trim() !== ''),
       );
-      const listed = () => context.requests.filter((u) => new URL(u).pathname.endsWith(NAMES_PATH)).length;
+      const listed = () => context.pageRequests.filter((u) => new URL(u).pathname.endsWith(NAMES_PATH)).length;
       assert.equal(listed(), 1, 'the name list fetched once, with the first palette');
       const names = await page.$$eval('#swatches li.swatch .name', (els) => els.map((e) => e.textContent));
 
@@ -611,9 +619,9 @@ test('copy all: the palette in the chosen notation, one line a swatch with its n
         await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: env.server.origin });
         // A moment after start-up: still no name list.
         await page.waitForTimeout(500);
-        const early = context.requests.filter((u) => new URL(u).pathname.endsWith(NAMES_PATH));
+        const early = context.pageRequests.filter((u) => new URL(u).pathname.endsWith(NAMES_PATH));
         assert.deepEqual(early, [], 'no name list at first load');
-        assert.ok(context.requests.some((u) => u.endsWith('.wasm')), 'the page itself was loaded');
+        assert.ok(context.pageRequests.some((u) => u.endsWith('.wasm')), 'the page itself was loaded');
       },
     },
   );

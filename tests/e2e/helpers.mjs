@@ -48,12 +48,16 @@ const TYPES = {
   '.md': 'text/markdown; charset=utf-8',
 };
 
-/** Serves dist/ under PREFIX on a free port of 127.0.0.1. */
+/**
+ * Serves dist/ under PREFIX on a free port of 127.0.0.1; `serve(root)` then
+ * serves another folder at the same origin (a new version deployed).
+ */
 export async function startServer(root = DIST) {
   if (!existsSync(path.join(root, 'index.html'))) {
     throw new Error(`${root}/index.html is missing: run scripts/build.sh first`);
   }
   const server = createServer(async (req, res) => {
+    const root = served;
     const url = new URL(req.url, 'http://x');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
@@ -88,11 +92,15 @@ export async function startServer(root = DIST) {
       res.writeHead(404).end('not found');
     }
   });
+  let served = root;
   await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address();
   return {
     origin: `http://127.0.0.1:${port}`,
     url: `http://127.0.0.1:${port}${PREFIX}`,
+    serve: (other) => {
+      served = other;
+    },
     close: () => new Promise((resolve) => server.close(resolve)),
   };
 }
@@ -100,9 +108,16 @@ export async function startServer(root = DIST) {
 /**
  * Appends `patch` (JS run after the wasm module's glue, e.g. wrapping a
  * `Still` method) to the engine the worker loads, and reloads `page` so that
- * its worker loads the patched engine.
+ * its worker loads the patched engine. The engine must come from the
+ * network, not from the service worker's cache: the page's service worker is
+ * unregistered (once the page has registered it) and is not registered again
+ * by the context's pages.
  */
 export async function patchEngine(context, page, patch) {
+  await context.addInitScript(() => {
+    if (navigator.serviceWorker) navigator.serviceWorker.register = () => new Promise(() => {});
+  });
+  await page.evaluate(async () => (await navigator.serviceWorker.ready).unregister());
   await context.route(
     (url) => url.pathname.endsWith('/pkg/cinepal.js'),
     async (route) => {
