@@ -754,10 +754,13 @@ window.addEventListener('hashchange', () => {
 /** `item` left the queue: its still goes from the worker; on screen (`next`: its neighbour), another or none takes its place. */
 function removed(item, next) {
   engine.call('forget', { key: item.key }).catch(() => {});
-  if (state.opening && state.opening.item === item && state.item !== item) {
+  const opening = state.opening && state.opening.item === item;
+  if (opening) {
     engine.cancelAll();
     state.opening = null;
-  } else if (state.item === item) {
+  }
+  // The image on screen went, or the one opened in place of one that went.
+  if (state.item === item || (opening && state.item && state.item.removed)) {
     if (next) openItem(next);
     else empty();
   }

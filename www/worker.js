@@ -222,8 +222,6 @@ async function handle({ type, payload }) {
       return (await import('./js/bundle.js')).bundle(payload, { stills, decoded, edit, sameColors, composite });
     case 'forget':
       return [forget(payload.key)];
-    case 'memory':
-      return [memory()];
     default:
       throw Object.assign(new Error(`unknown request '${type}'`), { name: 'invalid-input' });
   }
@@ -280,7 +278,9 @@ function memory() {
   for (const h of stills.values()) pixels += h.still.width * h.still.height;
   return { wasm: wasmMemory(engine), colorWasm: wasmMemory(colorEngine), stills: stills.size, pixels };
 }
-const wasmMemory = (exports) => (exports && exports.memory ? exports.memory.buffer.byteLength : 0);
+const wasmMemory = (exports) => (exports ? exports.memory.buffer.byteLength : 0);
+// For the tests and benchmarks (Playwright's worker.evaluate).
+self.cinepalMemory = memory;
 
 /**
  * Opens image `key`: its still when held (`saved`, the palette it showed

@@ -94,7 +94,6 @@ export function createQueue(list, host) {
     li.className = 'queue-item';
     const open = document.createElement('button');
     open.type = 'button';
-    open.className = 'queue-open';
     open.dataset.key = String(item.key);
     const img = document.createElement('img');
     img.alt = '';
@@ -133,7 +132,7 @@ export function createQueue(list, host) {
       const li = entries.get(item.key) || entry(item);
       const open = li.firstChild;
       const said = STATES[item.state];
-      li.className = `queue-item is-${item.state}`;
+      open.className = `thumb queue-open is-${item.state}`;
       open.title = item.error ? `${item.name}: ${item.error}` : item.name;
       open.setAttribute('aria-label', `${item.name}${said ? ` (${said}${item.error ? `: ${item.error}` : ''})` : ''}`);
       open.lastChild.textContent = said || '';

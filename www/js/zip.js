@@ -15,10 +15,10 @@ import { baseName, saveBlob } from './downloads.js';
 
 export const ZIP_NAME = 'cinepal-palettes.zip';
 
-/** `name` made unique among `taken` (lower case): `still.png`, `still-2.png`… */
-function unique(stem, ext, taken) {
-  let name = `${stem}${ext}`;
-  for (let i = 2; taken.has(name.toLowerCase()); i++) name = `${stem}-${i}${ext}`;
+/** `stem + suffix` made unique among `taken` (in lower case): `still-palette.png`, `still-2-palette.png`… */
+function unique(stem, suffix, taken) {
+  let name = `${stem}${suffix}`;
+  for (let i = 2; taken.has(name.toLowerCase()); i++) name = `${stem}-${i}${suffix}`;
   taken.add(name.toLowerCase());
   return name;
 }
@@ -67,7 +67,7 @@ export async function downloadAll(items, host) {
       }
       if (!made) continue;
       palettes.push({ file: item.name, ...JSON.parse(made.json) });
-      yield { name: unique(`${baseName(item.name)}-palette`, '.png', taken), input: made.png };
+      yield { name: unique(baseName(item.name), '-palette.png', taken), input: made.png };
     }
     yield { name: 'palettes.json', input: `${JSON.stringify(palettes, null, 2)}\n` };
   }
