@@ -51,13 +51,14 @@ function withColor() {
 let current = null;
 /**
  * The decoded stills held, least recently used first: key → {still, serial}.
- * Besides the one on screen, only while they number at most HOLD_STILLS and
- * their pixels at most HOLD_PIXELS together: the others are opened again
- * from their File when the page comes back to them (docs/DESIGN.md).
+ * Besides the one on screen, at most HOLD_STILLS others, of at most
+ * HOLD_PIXELS together (so a large one goes as soon as another is shown);
+ * the others are opened again from their File when the page comes back to
+ * them (docs/DESIGN.md).
  */
 const stills = new Map();
 const HOLD_STILLS = 8;
-const HOLD_PIXELS = 24e6;
+const HOLD_PIXELS = 8e6;
 /** Saved palettes are named `${EPOCH}:${serial}:${n}`: a still decoded again (or another worker) never takes another's number. */
 const EPOCH = Math.random().toString(36).slice(2, 8);
 let serial = 0;
@@ -246,15 +247,15 @@ function mine(key, name) {
 /** Holds `s` as image `key`'s still, on screen, letting go of the least recently used others over the bounds. */
 function hold(key, s) {
   stills.delete(key);
-  stills.set(key, { still: s, serial: ++serial });
-  current = { key, still: s };
   let pixels = 0;
   for (const h of stills.values()) pixels += h.still.width * h.still.height;
   for (const [k, h] of stills) {
-    if (k === key || (stills.size <= HOLD_STILLS && pixels <= HOLD_PIXELS)) break;
+    if (stills.size < HOLD_STILLS && pixels <= HOLD_PIXELS) break;
     pixels -= h.still.width * h.still.height;
     forget(k);
   }
+  stills.set(key, { still: s, serial: ++serial });
+  current = { key, still: s };
 }
 
 /** Lets go of image `key`'s still (the page removed it, or it is over the bounds); the canvas is cleared if it showed it. */
@@ -276,7 +277,8 @@ function forget(key) {
 function memory() {
   let pixels = 0;
   for (const h of stills.values()) pixels += h.still.width * h.still.height;
-  return { wasm: wasmMemory(engine), colorWasm: wasmMemory(colorEngine), stills: stills.size, pixels };
+  const shown = current ? current.still.width * current.still.height : 0;
+  return { wasm: wasmMemory(engine), colorWasm: wasmMemory(colorEngine), stills: stills.size, pixels, others: pixels - shown };
 }
 const wasmMemory = (exports) => (exports ? exports.memory.buffer.byteLength : 0);
 // For the tests and benchmarks (Playwright's worker.evaluate).
