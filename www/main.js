@@ -5,12 +5,10 @@
 
 import { createEngine, EngineError } from './js/worker-client.js';
 import { listenForImages } from './js/drop.js';
-import { createQueue } from './js/queue.js';
 import { createControls, isRect } from './js/controls.js';
 import { createSwatchList } from './js/swatches.js';
 import { createComposite } from './js/composite.js';
 import { createRegion } from './js/region.js';
-import { baseName, createDownloads, fileNameFor, saveBlob } from './js/downloads.js';
 import { createStatus } from './js/status.js';
 import { copyText } from './js/clipboard.js';
 
@@ -23,6 +21,8 @@ const shareModule = later('./js/share.js');
 const notationModule = later('./js/notation.js');
 const namesModule = later('./js/names.js');
 const pickerModule = later('./js/picker.js');
+const queueModule = later('./js/queue.js');
+const downloadsModule = later('./js/downloads.js');
 const loadNames = () => namesModule().then((m) => m.loadNames());
 
 const $ = (id) => document.getElementById(id);
@@ -75,7 +75,8 @@ const state = {
 /** The most palette states an image's history keeps. */
 const HISTORY_LIMIT = 100;
 
-const queue = createQueue($('queue'), (item) => openItem(item));
+/** The list of images, made with the first one (www/js/queue.js). */
+let queue = null;
 const swatches = createSwatchList($('swatches'), {
   onReorder: (order) => reorder(order),
   announce: (message) => status.announce(message),
@@ -127,7 +128,6 @@ const ready = engine.call('defaults').then(
     state.defaults = d;
     state.sortNames = new Set(d.sorts.map((s) => s.name));
     state.controls = createControls(d, { onChange: () => extract(), newSeed: () => engine.call('newSeed') });
-    state.downloads = createDownloads($('download-buttons'), d.formats, (format, button) => download(format, button));
     document.body.classList.add('is-ready');
     openShareLink(d);
     import('./js/offline.js');
@@ -142,9 +142,10 @@ const ready = engine.call('defaults').then(
 listenForImages({
   input: $('file'),
   overlay: $('drop-overlay'),
-  onFiles: (files) => {
-    const items = queue.add(files);
-    openItem(items[0]);
+  onFiles: async (files) => {
+    downloadsModule();
+    queue ??= (await queueModule()).createQueue($('queue'), { open: openItem, removed, bundle, status });
+    openItem(queue.add(files)[0]);
   },
 });
 // An example still: fetched when chosen (not with the page), then opened as a dropped file would be.
@@ -209,17 +210,21 @@ async function openItem(item) {
   item.failed = false;
   const t0 = performance.now();
   status.busy(seq);
-  // A region drawn by hand belongs to the image it was drawn on (or to the shared palette's).
-  if (item !== state.item && !state.shared && isRect(state.controls.settings().region)) {
+  // Each image keeps its settings: one shown before gets back its own and its palette as it was shown last;
+  // a new one starts from those on screen, but a region drawn by hand (it belongs to its image, or to the shared palette).
+  const last = item !== state.item && top(item);
+  if (last) state.controls.apply(last.settings, last.manual);
+  else if (item !== state.item && !state.shared && isRect(state.controls.settings().region)) {
     state.controls.setRegion('auto');
   }
-  if (item !== state.item) leavePicking(false);
+  if (item !== state.item) {
+    leavePicking(false);
+    queue.setState(item, 'working');
+  }
   const settings = state.controls.settings();
   // A shared palette is applied to the first image opened: its colors exactly, their shares counted again.
   const shared = state.shared && !state.item ? state.shared.colors : undefined;
   state.want = settings;
-  // Coming back to an image with the same settings brings back its own order.
-  const saved = item.saved && same(item.saved.settings, settings) ? item.saved.sort : settings.sort;
   let result;
   try {
     // Larger files are refused before reading (the engine would refuse them too).
@@ -233,7 +238,14 @@ async function openItem(item) {
     }
     const request = viewCall(
       'open',
-      { key: item.key, file: item.file, settings: { ...settings, sort: saved }, colors: shared },
+      {
+        key: item.key,
+        file: item.file,
+        settings: { ...settings, sort: last ? last.palette.sort : settings.sort },
+        colors: shared,
+        last: last && last.palette.colors,
+        saved: last && last.saved,
+      },
       { seq, item, settings },
     );
     state.pending = request.catch(() => {});
@@ -242,8 +254,14 @@ async function openItem(item) {
     if (state.opening && state.opening.item === item) state.opening = null;
     await present(result, item, settings, t0, seq);
   } catch (e) {
-    if (e.name === 'cancelled' || e.name === 'superseded') return;
+    if (e.name === 'cancelled' || e.name === 'superseded') {
+      if (item.state === 'working') queue.setState(item, 'waiting');
+      return;
+    }
     if (state.opening && state.opening.item === item) state.opening = null;
+    // The controls show the settings of the image still on screen again.
+    const shown = last && state.item && top(state.item);
+    if (shown) state.controls.apply(shown.settings, shown.manual);
     item.failed = true;
     queue.setState(item, 'failed', e.message);
     status.error(describeFailure(e, item.name));
@@ -355,12 +373,17 @@ async function withStill(item, send, seq) {
     const isView = seq !== undefined;
     const shown = state.view && state.view.key === item.key ? state.view : null;
     const settings = isView || !shown ? state.want : shown.settings;
-    const sort = shown && same(shown.settings, settings) ? shown.palette.sort : settings.sort;
+    const kept = shown && same(shown.settings, settings);
     const at = isView ? seq : state.seq;
     const t0 = performance.now();
     const opened = await viewCall(
       'open',
-      { key: item.key, file: item.file, settings: { ...settings, sort } },
+      {
+        key: item.key,
+        file: item.file,
+        settings: { ...settings, sort: kept ? shown.palette.sort : settings.sort },
+        last: kept ? shown.palette.colors : undefined,
+      },
       { seq: at, item, settings },
     );
     if (isView) return opened;
@@ -396,10 +419,11 @@ function showSwatches(palette, name, seq) {
 async function present(r, item, settings, t0, seq) {
   const t1 = performance.now();
   await composite.settle(r);
+  // The download buttons are made with the first palette (not with the page).
+  const { createDownloads } = await downloadsModule();
   if (seq !== state.seq) return;
+  state.downloads ??= createDownloads($('download-buttons'), state.defaults.formats, download);
   if (state.item !== item) {
-    // Remember the one we leave, so coming back restores its order.
-    if (state.item && state.view) state.item.saved = { settings: state.view.settings, sort: state.view.palette.sort };
     state.item = item;
     queue.setState(item, 'current');
     status.clearError();
@@ -590,6 +614,9 @@ function record(item, entry) {
   h.at = h.entries.length - 1;
 }
 
+/** The step of `item`'s history on screen (or last on screen), or undefined. */
+const top = (item) => item.history && item.history.entries[item.history.at];
+
 function showHistory() {
   const h = state.item && state.item.history;
   $('undo').disabled = !h || h.at <= 0;
@@ -606,7 +633,7 @@ function travel(step) {
   h.at = to;
   const e = h.entries[to];
   state.controls.apply(e.settings, e.manual);
-  view('restore', { saved: e.saved, settings: e.settings }, { replay: true });
+  view('restore', { saved: e.saved, settings: e.settings, colors: e.palette.colors }, { replay: true });
   showHistory();
   status.announce(step < 0 ? 'Undone' : 'Redone');
 }
@@ -742,6 +769,55 @@ window.addEventListener('hashchange', () => {
   if (text !== state.lastHash && text.includes('=')) location.reload();
 });
 
+// ---- the queue: an image removed, download all ----
+
+/** `item` left the queue: its still goes from the worker; on screen (`next`: its neighbour), another or none takes its place. */
+function removed(item, next) {
+  engine.call('forget', { key: item.key }).catch(() => {});
+  const opening = state.opening && state.opening.item === item;
+  if (opening) {
+    engine.cancelAll();
+    state.opening = null;
+  }
+  // The image on screen went, or the one opened in place of one that went.
+  if (state.item === item || (opening && state.item && state.item.removed)) {
+    if (next) openItem(next);
+    else empty();
+  }
+}
+
+/** No image any more: the page as it was at first (the settings stay). */
+function empty() {
+  const seq = ++state.seq;
+  if (state.opening) engine.cancelAll();
+  leavePicking(false);
+  Object.assign(state, { item: null, view: null, received: null, opening: null, lastHash: '' });
+  status.busy(seq);
+  status.done(seq);
+  showSwatches({ colors: [] }, '', seq);
+  showHistory();
+  showColorNote([]);
+  status.line('');
+  status.clearError();
+  for (const b of document.querySelectorAll('#pick-color, #copy-all, #reset-order, #download-buttons button')) b.disabled = true;
+  delete $('composite').dataset.hexes;
+  $('region-layer').hidden = true;
+  document.body.classList.remove('has-image');
+  document.body.classList.add('is-empty');
+  history.replaceState(history.state, '', location.pathname + location.search);
+}
+
+/** For "download all": `item`'s composite (PNG) and palette (JSON), with its own settings and colors (never shown: a new image's). */
+async function bundle(item) {
+  await state.pending;
+  const last = top(item);
+  const settings = last ? { ...last.settings, sort: last.palette.sort } : state.controls.settings();
+  if (!last && isRect(settings.region)) settings.region = 'auto';
+  const payload = { key: item.key, file: item.file, settings, last: last && last.palette.colors, type: 'image/png' };
+  const r = await engine.call('bundle', { ...payload, name: (await downloadsModule()).baseName(item.name) });
+  return r.png instanceof Blob ? r : { ...r, png: await composite.encode(r.png, 'image/png') };
+}
+
 // ---- downloads ----
 
 /** Saves `format` (one of defaults().formats) of what is on screen. */
@@ -753,6 +829,7 @@ async function download(format, button) {
     // The file shows what is on screen once the newest request is answered.
     await state.pending;
     const item = state.item;
+    const { baseName, fileNameFor, saveBlob } = await downloadsModule();
     let blob;
     if (format.image) {
       // The composite of the region, encoded in the worker (or here, from its pixels, without OffscreenCanvas).

@@ -1,6 +1,7 @@
-// The page's only user of the WebAssembly module. Holds one decoded image
-// (a `Still`, which owns its palette and its order) and the canvas the page
-// gave it, and answers tagged messages:
+// The page's only user of the WebAssembly module. Holds the decoded image
+// on screen (a `Still`, which owns its palette and its order) and a few
+// recently shown (`stills`, bounded), and the canvas the page gave it, and
+// answers tagged messages:
 //   request  {id, type, payload}
 //   answer   {id, type: 'result', payload} | {id, type: 'error', name, message, payload?}
 //            {id, type: 'partial', payload}   (the palette, before it is drawn)
@@ -28,7 +29,10 @@ import init, { defaults, drawStrip, newSeed, Still } from './pkg/cinepal.js';
 // srgb-png.js is loaded with the first PNG download (not with the page).
 const tagSrgb = async (blob) => (await import('./js/srgb-png.js')).tagSrgb(blob);
 
-const ready = init();
+/** The wasm instances' exports (for their memory), once loaded. */
+let engine = null;
+let colorEngine = null;
+const ready = init().then((e) => (engine = e));
 
 // The same core with color management (moxcms) and the formats of other apps,
 // loaded the first time a file's colors need it (an ICC profile, a PNG's
@@ -37,14 +41,27 @@ const ready = init();
 let colorModule = null;
 function withColor() {
   colorModule ??= import('./pkg-color/cinepal.js').then(async (m) => {
-    await m.default();
+    colorEngine = await m.default();
     return m;
   });
   return colorModule;
 }
 
-/** The image worked on: {key, still}, or null. */
+/** The image on screen: {key, still}, or null. */
 let current = null;
+/**
+ * The decoded stills held, least recently used first: key → {still, serial}.
+ * Besides the one on screen, at most HOLD_STILLS others, of at most
+ * HOLD_PIXELS together (so a large one goes as soon as another is shown);
+ * the others are opened again from their File when the page comes back to
+ * them (docs/DESIGN.md).
+ */
+const stills = new Map();
+const HOLD_STILLS = 8;
+const HOLD_PIXELS = 8e6;
+/** Saved palettes are named `${EPOCH}:${serial}:${n}`: a still decoded again (or another worker) never takes another's number. */
+const EPOCH = Math.random().toString(36).slice(2, 8);
+let serial = 0;
 /** The OffscreenCanvas from the page, or null (the page puts the pixels itself). */
 let canvas = null;
 /** The still whose whole composite the canvas holds, and at what size: the strip alone may then be redrawn. */
@@ -176,8 +193,12 @@ async function handle({ type, payload }) {
       return view(still(payload.key).reorder(payload.order), performance.now(), false);
     case 'edit':
       return view(edit(still(payload.key), payload.colors), performance.now());
-    case 'restore':
-      return view(still(payload.key).restore(payload.saved), performance.now(), false);
+    case 'restore': {
+      // A number of another decoding of the image: its colors exactly, their shares counted again.
+      const s = still(payload.key);
+      const n = mine(payload.key, payload.saved);
+      return view(n ? s.restore(n) : edit(s, payload.colors, payload.settings), performance.now(), false);
+    }
     case 'lock':
       return view(still(payload.key).setKept(payload.index, payload.kept), performance.now(), false);
     case 'pick':
@@ -197,90 +218,123 @@ async function handle({ type, payload }) {
       return colors(payload);
     case 'compare':
       return compare(payload);
+    case 'bundle':
+      // "Download all" (its module loaded with its first image, not with the page).
+      return (await import('./js/bundle.js')).bundle(payload, { stills, decoded, edit, sameColors, composite });
+    case 'forget':
+      return [forget(payload.key)];
     default:
       throw Object.assign(new Error(`unknown request '${type}'`), { name: 'invalid-input' });
   }
 }
 
+/** The still of image `key`, which becomes the one on screen (every request but 'bundle' is about it). */
 function still(key) {
-  if (!current || current.key !== key) {
-    throw Object.assign(new Error('the image is not loaded in the worker'), { name: 'no-still' });
-  }
-  return current.still;
+  const held = stills.get(key);
+  if (!held) throw Object.assign(new Error('the image is not loaded in the worker'), { name: 'no-still' });
+  stills.delete(key);
+  stills.set(key, held);
+  current = { key, still: held.still };
+  return held.still;
 }
 
-/** Reads and decodes a file, extracts its palette; the previous image stays current if this fails. */
-async function open({ key, file, settings, colors }) {
-  const t0 = performance.now();
-  const bytes = new Uint8Array(await file.arrayBuffer());
-  let fresh;
-  try {
-    fresh = new Still(bytes, { maxPixels: settings.maxPixels });
-  } catch (e) {
-    if (e.name === 'needs-color') {
-      // Refused before its pixels were decoded: the module that applies the file's colors, as the CLI does.
-      const color = await withColor();
-      fresh = new color.Still(bytes, { maxPixels: settings.maxPixels });
-    } else if (e.name === 'unsupported') {
-      fresh = await decodedByBrowser(bytes, file.type, settings, e);
-    } else {
-      throw e;
-    }
+/** The number in `still(key)` of saved palette `name`, or 0 when it was saved in another decoding. */
+function mine(key, name) {
+  const [epoch, s, n] = String(name).split(':');
+  return epoch === EPOCH && stills.get(key)?.serial === Number(s) ? Number(n) : 0;
+}
+
+/** Holds `s` as image `key`'s still, on screen, letting go of the least recently used others over the bounds. */
+function hold(key, s) {
+  stills.delete(key);
+  let pixels = 0;
+  for (const h of stills.values()) pixels += h.still.width * h.still.height;
+  for (const [k, h] of stills) {
+    if (stills.size < HOLD_STILLS && pixels <= HOLD_PIXELS) break;
+    pixels -= h.still.width * h.still.height;
+    forget(k);
   }
+  stills.set(key, { still: s, serial: ++serial });
+  current = { key, still: s };
+}
+
+/** Lets go of image `key`'s still (the page removed it, or it is over the bounds); the canvas is cleared if it showed it. */
+function forget(key) {
+  const held = stills.get(key);
+  if (!held) return false;
+  stills.delete(key);
+  if (drawn.still === held.still) drawn = { still: null, width: 0, height: 0 };
+  if (current && current.still === held.still) {
+    current = null;
+    dirty = false;
+    if (canvas) canvas.width = canvas.height = 0;
+  }
+  held.still.free();
+  return true;
+}
+
+/** What the engine holds: the wasm instances' memory (it only grows) and the stills. */
+function memory() {
+  let pixels = 0;
+  for (const h of stills.values()) pixels += h.still.width * h.still.height;
+  const shown = current ? current.still.width * current.still.height : 0;
+  return { wasm: wasmMemory(engine), colorWasm: wasmMemory(colorEngine), stills: stills.size, pixels, others: pixels - shown };
+}
+const wasmMemory = (exports) => (exports ? exports.memory.buffer.byteLength : 0);
+// For the tests and benchmarks (Playwright's worker.evaluate).
+self.cinepalMemory = memory;
+
+/**
+ * Opens image `key`: its still when held (`saved`, the palette it showed
+ * last, made current again exactly), else its File read and decoded. Its
+ * palette is extracted with `settings`; `colors` (a shared palette) are
+ * applied exactly, and so are `last` (the palette it showed last) when the
+ * extraction does not give them back. The previous image stays held (and on
+ * screen if this fails).
+ */
+async function open({ key, file, settings, colors, last, saved }) {
+  const t0 = performance.now();
+  const held = stills.get(key);
+  if (held && saved && mine(key, saved)) return view(still(key).restore(mine(key, saved)), t0, false);
+  const fresh = held ? held.still : await decoded(file, settings);
   let palette;
   try {
     palette = fresh.extract(settings);
     // A shared palette, applied to its image: its colors exactly, their shares counted again.
-    if (colors) palette = edit(fresh, colors);
+    if (colors || (last && !sameColors(palette.colors, last))) palette = edit(fresh, colors || last, settings);
   } catch (e) {
-    try {
-      fresh.free();
-    } catch {
-      // After a trap the object may still count as borrowed; the worker is replaced anyway.
+    if (!held) {
+      try {
+        fresh.free();
+      } catch {
+        // After a trap the object may still count as borrowed; the worker is replaced anyway.
+      }
     }
     throw e;
   }
-  if (current) current.still.free();
-  current = { key, still: fresh };
+  if (held) still(key);
+  else hold(key, fresh);
   const out = view(palette, t0);
-  out[0].decodeMs = fresh.decodeMs;
+  out[0].decodeMs = held ? 0 : fresh.decodeMs;
   return out;
 }
 
-/**
- * A file the engine does not read (AVIF; HEIC or JPEG XL where the browser
- * shows them) decoded by the browser, color-managed to sRGB as it shows it;
- * `refusal` (the engine's error) stands when the browser cannot read it either.
- */
-async function decodedByBrowser(bytes, type, settings, refusal) {
-  if (typeof createImageBitmap !== 'function' || typeof OffscreenCanvas !== 'function') throw refusal;
-  // "AVIF images are not supported…", or a JPEG coding the engine does not decode ("this JPEG uses arithmetic coding…").
-  const coding = /^this (\S+) uses /.exec(refusal.message)?.[1];
-  const format = /^(.+?) images are not supported/.exec(refusal.message)?.[1] || (coding ? `such ${coding}` : 'these');
-  let bitmap;
+/** Whether two lists of colors show the same swatches (hex and lock) in the same order. */
+const sameColors = (a, b) => a.length === b.length && a.every((c, i) => c.hex === b[i].hex && !c.kept === !b[i].kept);
+
+/** A File read and decoded (by the module that applies its colors, or the browser, when needed). */
+async function decoded(file, settings) {
+  const bytes = new Uint8Array(await file.arrayBuffer());
   try {
-    bitmap = await createImageBitmap(new Blob([bytes], { type }), {
-      premultiplyAlpha: 'none',
-      colorSpaceConversion: 'default',
-    });
-  } catch {
-    const e = new Error(`${refusal.message}; this browser cannot read the file either`);
-    e.name = 'unsupported';
-    throw e;
-  }
-  try {
-    const { width, height } = bitmap;
-    if (width * height > settings.maxPixels) {
-      // Refused before its pixels are copied out (the engine's own words for the limit).
-      return Still.fromPixels(width, height, new Uint8Array(0), format, { maxPixels: settings.maxPixels });
+    return new Still(bytes, { maxPixels: settings.maxPixels });
+  } catch (e) {
+    if (e.name === 'needs-color') {
+      // Refused before its pixels were decoded: the module that applies the file's colors, as the CLI does.
+      return new (await withColor()).Still(bytes, { maxPixels: settings.maxPixels });
     }
-    const canvas = new OffscreenCanvas(width, height);
-    const ctx = canvas.getContext('2d', { willReadFrequently: true, colorSpace: 'srgb' });
-    ctx.drawImage(bitmap, 0, 0);
-    const { data } = ctx.getImageData(0, 0, width, height);
-    return Still.fromPixels(width, height, data, format, { maxPixels: settings.maxPixels });
-  } finally {
-    bitmap.close();
+    // A format the engine does not read: the browser's decoder (its module loaded then).
+    if (e.name === 'unsupported') return (await import('./js/browser-decode.js')).decodedByBrowser(bytes, file.type, settings, e);
+    throw e;
   }
 }
 
@@ -331,10 +385,10 @@ function packed(colors) {
   return { rgb, oklab, kept: new Uint8Array(colors.map((c) => (c.kept ? 1 : 0))) };
 }
 
-/** The palette of exactly `colors` on still `s`, their shares counted again. */
-function edit(s, colors) {
+/** The palette of exactly `colors` on still `s`, their shares counted again (over the pixels `settings` count). */
+function edit(s, colors, settings) {
   const { rgb, oklab, kept } = packed(colors);
-  return s.edit(rgb, oklab, kept);
+  return s.edit(rgb, oklab, kept, settings);
 }
 
 /**
@@ -349,7 +403,7 @@ function view(palette, t0, extracted = true) {
   self.postMessage({ id: currentId, type: 'partial', payload: { palette } });
   const out = paint(palette, t0);
   // Its number in the still's saved palettes: the page's history goes back to it exactly.
-  out[0].saved = current.still.save();
+  out[0].saved = `${EPOCH}:${stills.get(current.key).serial}:${current.still.save()}`;
   out[0].extractMs = extracted ? palette.seconds * 1000 : 0;
   return out;
 }
@@ -396,6 +450,11 @@ async function png({ key, type }) {
     if (dirty || drawn.still !== s) paint(s.palette(), performance.now());
     return [await tagSrgb(await canvas.convertToBlob({ type }))];
   }
+  return composite(s, type);
+}
+
+/** Still `s`'s composite (its palette's region) as a file of `type`, drawn into a canvas of its own (or as RGBA). */
+async function composite(s, type) {
   if (typeof OffscreenCanvas === 'function') {
     const file = new OffscreenCanvas(1, 1);
     try {

@@ -23,9 +23,10 @@ function check() {
   }
 }
 
-export async function launch() {
+/** `extraArgs`: more flags (e.g. the memory test's `--enable-precise-memory-info`). */
+export async function launch(extraArgs = []) {
   check();
-  return chromium.launch({ executablePath: CHROMIUM, args: ARGS });
+  return chromium.launch({ executablePath: CHROMIUM, args: [...ARGS, ...extraArgs] });
 }
 
 /** A browser context with a profile of its own in `dir` (not off the record: what installability asks). */
