@@ -18,7 +18,7 @@ use crate::swatch::Swatch;
 pub const MAX_COMPOSITE_PIXELS: u64 = 128_000_000;
 
 /// What is drawn and how. Serialized with the keys the wasm API takes
-/// (`proportional`, `strip`, `background`, `fullFrame`); a missing key is its default.
+/// (`proportional`, `strip`, `background`, `fullFrame`, `keepAlpha`); a missing key is its default.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct RenderOptions {
@@ -31,6 +31,10 @@ pub struct RenderOptions {
     /// The whole frame above the strip, not only the palette's counted region.
     #[serde(rename = "fullFrame")]
     pub full_frame: bool,
+    /// Transparent pixels of the still stay transparent; by default they are
+    /// shown on the band's color, as the page shows them.
+    #[serde(rename = "keepAlpha")]
+    pub keep_alpha: bool,
     /// The part of the image shown above the strip (all of it when `None`);
     /// set from a palette by [`RenderOptions::for_region`].
     #[serde(skip)]
@@ -39,7 +43,14 @@ pub struct RenderOptions {
 
 impl Default for RenderOptions {
     fn default() -> RenderOptions {
-        RenderOptions { proportional: false, strip: false, background: [255, 255, 255], full_frame: false, crop: None }
+        RenderOptions {
+            proportional: false,
+            strip: false,
+            background: [255, 255, 255],
+            full_frame: false,
+            keep_alpha: false,
+            crop: None,
+        }
     }
 }
 
@@ -212,7 +223,8 @@ pub fn for_each_band(
             let start = y * stride + shown.x as usize * c;
             let row = &image.data()[start..start + w as usize * c];
             match image.layout() {
-                Layout::Rgba8 => band.extend_from_slice(row),
+                Layout::Rgba8 if options.keep_alpha => band.extend_from_slice(row),
+                Layout::Rgba8 => band.extend(row.chunks_exact(4).flat_map(|p| over(p, options.background))),
                 Layout::Rgb8 => band.extend(row.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255])),
             }
         }
@@ -223,19 +235,63 @@ pub fn for_each_band(
     Ok((w, height))
 }
 
+/// An RGBA pixel on an opaque `background` (sRGB values blended, as a browser
+/// draws a transparent image on a page).
+fn over(p: &[u8], background: [u8; 3]) -> [u8; 4] {
+    let a = p[3] as u32;
+    let mix = |c: u8, bg: u8| ((c as u32 * a + bg as u32 * (255 - a) + 127) / 255) as u8;
+    [mix(p[0], background[0]), mix(p[1], background[1]), mix(p[2], background[2]), 255]
+}
+
+/// A swatch closer than this to the band's color (ΔE_ok as seen, with the
+/// toe-corrected lightness of [`crate::color::Oklab::delta_e_seen`], so that
+/// near-blacks on a black band count as the eye sees them) gets a hairline
+/// around it, or its edge would vanish into the band: on white, `#ffffff`,
+/// `#f4f4f4` (3.8) and a pale cream `#f5f0e1` (5.6) are outlined, `#e8e8e8`
+/// (8.0), whose edge a viewer still sees, is not; on black, `#040404` (3.3)
+/// is and `#0c0c0c` (6.2) is not.
+pub const HAIRLINE_BELOW: f64 = 6.0;
+
+/// The hairline's width for a strip `width` pixels wide: one pixel per 800,
+/// so that it stays visible when the composite is shown smaller.
+pub fn hairline_width(width: u32) -> u32 {
+    (width / 800).max(1)
+}
+
+/// The hairline's color: the band's, darker on a light band, lighter on a dark one.
+pub fn hairline_color(background: [u8; 3]) -> [u8; 3] {
+    let lab = crate::color::rgb8_to_oklab(background);
+    let l = if lab.l > 0.5 { lab.l - 0.2 } else { lab.l + 0.2 };
+    crate::color::oklab_to_rgb8(crate::color::Oklab { l, ..lab })
+}
+
 fn paint_band(band: &mut [u8], width: u32, g: &StripGeometry, swatches: &[Swatch], options: &RenderOptions) {
     let [r, gr, b] = options.background;
     for px in band.chunks_exact_mut(4) {
         px.copy_from_slice(&[r, gr, b, 255]);
     }
     let row = width as usize * 4;
+    let band_color = crate::color::rgb8_to_oklab(options.background);
+    let line_color = hairline_color(options.background);
+    let t = hairline_width(width);
     for (s, &(x0, x1)) in swatches.iter().zip(&g.spans) {
-        let [r, gr, b] = s.rgb;
-        for y in g.top..g.bottom.min(g.height) {
-            let line = &mut band[y as usize * row..(y as usize + 1) * row];
-            for px in line[x0 as usize * 4..x1 as usize * 4].chunks_exact_mut(4) {
-                px.copy_from_slice(&[r, gr, b, 255]);
+        let fill = |band: &mut [u8], xs: std::ops::Range<u32>, ys: std::ops::Range<u32>, [r, gr, b]: [u8; 3]| {
+            for y in ys {
+                let line = &mut band[y as usize * row..(y as usize + 1) * row];
+                for px in line[xs.start as usize * 4..xs.end as usize * 4].chunks_exact_mut(4) {
+                    px.copy_from_slice(&[r, gr, b, 255]);
+                }
             }
+        };
+        let (y0, y1) = (g.top, g.bottom.min(g.height));
+        fill(band, x0..x1, y0..y1, s.rgb);
+        // Drawn inside the swatch's own rectangle: the geometry stays the notebook's.
+        let faint = crate::color::rgb8_to_oklab(s.rgb).delta_e_seen(band_color) < HAIRLINE_BELOW;
+        if faint && x1 > x0 + 2 * t && y1 > y0 + 2 * t {
+            fill(band, x0..x1, y0..y0 + t, line_color);
+            fill(band, x0..x1, y1 - t..y1, line_color);
+            fill(band, x0..x0 + t, y0..y1, line_color);
+            fill(band, x1 - t..x1, y0..y1, line_color);
         }
     }
 }
@@ -311,5 +367,52 @@ mod tests {
         assert!(render_strip(9, &[sw([0, 0, 0]); 10], &RenderOptions::default()).is_err());
         let just = Image::from_rgb(10, 1, vec![0; 30]).unwrap();
         assert_eq!(render_composite(&just, &[sw([0, 0, 0]); 10], &RenderOptions::default()).unwrap().height(), 2);
+    }
+
+    #[test]
+    fn a_swatch_close_to_the_band_is_outlined_and_the_others_are_not() {
+        // m = 10: swatches at x 10..100 and 110..200, rows 10..100 of the band.
+        let c = render_strip(210, &[sw([255, 255, 255]), sw([200, 30, 40])], &RenderOptions::default()).unwrap();
+        let line = hairline_color([255, 255, 255]);
+        assert_eq!(hairline_width(210), 1);
+        let [r, g, b] = line;
+        // A white swatch on white: its edge is drawn, its inside stays white.
+        for (x, y) in [(10, 50), (99, 50), (50, 10), (50, 99)] {
+            assert_eq!(c.rgba_at(x, y), [r, g, b, 255], "edge at {x},{y}");
+        }
+        assert_eq!(c.rgba_at(50, 50), [255, 255, 255, 255]);
+        let seen = crate::color::rgb8_to_oklab(line).delta_e(crate::color::rgb8_to_oklab([255, 255, 255]));
+        assert!(seen > 15.0, "the hairline stands out from the band: ΔE_ok {seen}");
+        // A red swatch is drawn edge to edge in its own color.
+        assert_eq!(c.rgba_at(110, 10), [200, 30, 40, 255]);
+        assert_eq!(c.rgba_at(199, 99), [200, 30, 40, 255]);
+        // On a black band it is the black swatch that gets the (lighter) line.
+        let dark = RenderOptions { background: [0, 0, 0], ..RenderOptions::default() };
+        let d = render_strip(210, &[sw([255, 255, 255]), sw([4, 4, 4])], &dark).unwrap();
+        assert_eq!(d.rgba_at(10, 50), [255, 255, 255, 255]);
+        let [r, g, b] = hairline_color([0, 0, 0]);
+        assert_eq!(d.rgba_at(110, 50), [r, g, b, 255]);
+        assert_eq!(d.rgba_at(150, 50), [4, 4, 4, 255]);
+        // Wide strips get a line a pixel per 800 wide, so that it survives being shown smaller.
+        assert_eq!(hairline_width(4270), 5);
+    }
+
+    #[test]
+    fn transparent_pixels_are_shown_on_the_band_color_unless_kept() {
+        // Opaque red, half-transparent blue, fully transparent (its RGB black, as rembg leaves it).
+        let px = [[255, 0, 0, 255], [0, 0, 255, 128], [0, 0, 0, 0]];
+        let mut data = Vec::new();
+        for _ in 0..70 {
+            data.extend(px.iter().flatten());
+        }
+        let img = Image::new(210, 1, Layout::Rgba8, data).unwrap();
+        let cream = RenderOptions { background: [250, 240, 220], ..RenderOptions::default() };
+        let c = render_composite(&img, &[sw([10, 10, 10]), sw([200, 200, 0])], &cream).unwrap();
+        assert_eq!(c.rgba_at(0, 0), [255, 0, 0, 255]);
+        assert_eq!(c.rgba_at(1, 0), [125, 120, 238, 255]);
+        assert_eq!(c.rgba_at(2, 0), [250, 240, 220, 255]);
+        let kept = RenderOptions { keep_alpha: true, ..cream };
+        let k = render_composite(&img, &[sw([10, 10, 10]), sw([200, 200, 0])], &kept).unwrap();
+        assert_eq!((k.rgba_at(1, 0), k.rgba_at(2, 0)), ([0, 0, 255, 128], [0, 0, 0, 0]));
     }
 }

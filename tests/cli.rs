@@ -765,6 +765,32 @@ fn png_on_stdout_with_and_without_a_file_and_the_strip_alone() {
     assert_ne!(proportional, strip, "proportional widths change the strip");
 }
 
+#[test]
+fn transparent_parts_are_shown_on_the_strips_white_unless_kept() {
+    let dir = scratch("keep-alpha");
+    // The left half opaque red, the right half transparent (its RGB black, as background removers leave it).
+    let mut rgba = image::RgbaImage::new(40, 20);
+    for (x, _, p) in rgba.enumerate_pixels_mut() {
+        *p = if x < 20 { image::Rgba([220, 20, 30, 255]) } else { image::Rgba([0, 0, 0, 0]) };
+    }
+    let mut bytes = Vec::new();
+    rgba.write_to(&mut std::io::Cursor::new(&mut bytes), image::ImageFormat::Png).unwrap();
+    let input = write(&dir, "half.png", &bytes);
+    let shown = |extra: &[&str]| {
+        let mut args = vec![input.as_str(), "-n", "1", "--format", "png"];
+        args.extend(extra);
+        let (code, out, err) = run_bytes(&args);
+        assert_eq!(code, 0, "{err}");
+        image::load_from_memory(&out).unwrap().to_rgba8()
+    };
+    let plain = shown(&[]);
+    assert_eq!(plain.get_pixel(5, 5).0, [220, 20, 30, 255]);
+    assert_eq!(plain.get_pixel(30, 5).0, [255, 255, 255, 255], "as the page shows it: on the strip's white");
+    let kept = shown(&["--keep-alpha"]);
+    assert_eq!(kept.get_pixel(30, 5).0[3], 0, "--keep-alpha keeps it transparent");
+    assert_eq!(kept.get_pixel(5, 5).0, [220, 20, 30, 255]);
+}
+
 /// A run's exit status, stdout as bytes, and stderr.
 fn run_bytes(args: &[&str]) -> (i32, Vec<u8>, String) {
     let out =

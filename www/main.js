@@ -142,12 +142,14 @@ const ready = engine.call('defaults').then(
 listenForImages({
   input: $('file'),
   overlay: $('drop-overlay'),
-  onFiles: async (files) => {
-    downloadsModule();
-    queue ??= (await queueModule()).createQueue($('queue'), { open: openItem, removed, bundle, status });
-    openItem(queue.add(files)[0]);
-  },
+  onFiles: (files) => addFiles(files),
 });
+/** Queues `files` and opens the first. */
+async function addFiles(files) {
+  downloadsModule();
+  queue ??= (await queueModule()).createQueue($('queue'), { open: openItem, removed, bundle, status });
+  openItem(queue.add(files)[0]);
+}
 // An example still: fetched when chosen (not with the page), then opened as a dropped file would be.
 document.querySelector('.examples').addEventListener('click', async (event) => {
   const button = event.target.closest('[data-example]');
@@ -157,8 +159,7 @@ document.querySelector('.examples').addEventListener('click', async (event) => {
   try {
     const response = await fetch(`www/examples/${name}`);
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
-    const file = new File([await response.blob()], name, { type: 'image/jpeg' });
-    openItem(queue.add([file])[0]);
+    await addFiles([new File([await response.blob()], name, { type: 'image/jpeg' })]);
   } catch (e) {
     status.error(`The example could not be loaded (${e.message}). Check the connection and try again.`);
   } finally {

@@ -98,6 +98,10 @@ struct Cli {
     #[arg(long)]
     proportional: bool,
 
+    /// in the pictures, transparent parts of the image stay transparent (by default they are shown on the strip's white)
+    #[arg(long)]
+    keep_alpha: bool,
+
     /// images worked on at once [default: the number of cores]
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     jobs: Option<u32>,
@@ -263,6 +267,7 @@ impl Job {
                 proportional: cli.proportional,
                 strip: cli.strip,
                 full_frame: cli.full_frame,
+                keep_alpha: cli.keep_alpha,
                 ..RenderOptions::default()
             }),
             proportional: cli.proportional,

@@ -57,7 +57,7 @@ test('keyboard: focus reaches the controls and the swatches, and is visible', { 
       seen.push(info);
     }
     const ids = seen.map((s) => s.id);
-    for (const id of ['file', 'count', 'method', 'sort', 'space', 'new-palette']) {
+    for (const id of ['pick-color', 'copy-all', 'quick-png', 'panel-pick', 'count', 'method', 'sort', 'new-palette']) {
       assert.ok(ids.includes(id), `Tab reaches #${id}: ${ids.join(' ')}`);
     }
     assert.ok(ids.some((id) => /^#[0-9a-f]{6}$/.test(id)), 'Tab reaches a swatch');
