@@ -30,10 +30,11 @@ const tagSrgb = async (blob) => (await import('./js/srgb-png.js')).tagSrgb(blob)
 
 const ready = init();
 
-// The same core with color management (moxcms) and the formats of other apps,
-// loaded the first time a file's colors need it (an ICC profile, a PNG's
-// gAMA…) or such a file is asked for: the module above leaves them out, which
-// keeps the page's first load small (scripts/build.sh builds both).
+// The same core with color management (moxcms), every format it reads (WebP,
+// GIF, BMP, the rare JPEGs zune-jpeg misreads) and the formats of other apps
+// it writes, loaded the first time a file needs it (an ICC profile, a PNG's
+// gAMA, a WebP…) or such a file is asked for: the module above leaves them
+// out, which keeps the page's first load small (scripts/build.sh builds both).
 let colorModule = null;
 function withColor() {
   colorModule ??= import('./pkg-color/cinepal.js').then(async (m) => {
@@ -217,8 +218,9 @@ async function open({ key, file, settings, colors }) {
   try {
     fresh = new Still(bytes, { maxPixels: settings.maxPixels });
   } catch (e) {
-    if (e.name === 'needs-color') {
-      // Refused before its pixels were decoded: the module that applies the file's colors, as the CLI does.
+    if (e.name === 'needs-color' || e.name === 'needs-full') {
+      // Refused before its pixels were decoded: the module that applies the file's colors (or reads its
+      // format: WebP, GIF, BMP, the rare JPEGs zune-jpeg misreads), as the CLI does.
       const color = await withColor();
       fresh = new color.Still(bytes, { maxPixels: settings.maxPixels });
     } else if (e.name === 'unsupported') {
