@@ -3,8 +3,11 @@
 # only, so it works from any sub-path, e.g. GitHub Pages):
 #   1. the wasm32 target and wasm-bindgen-cli at the version in Cargo.lock
 #      (installed when missing, so this works on a fresh machine);
-#   2. the core as WebAssembly (release), bound with wasm-bindgen into www/pkg/
-#      (without color management) and www/pkg-color/ (with it), each then
+#   2. the core as WebAssembly (the `wasm` profile of Cargo.toml: release,
+#      optimized for size but in the crates that run over every pixel), bound
+#      with wasm-bindgen into www/pkg/ (without color management, WebP, GIF,
+#      BMP and the writers of other apps' files) and www/pkg-color/ (with
+#      every feature), each then
 #      shrunk by binaryen's wasm-opt (the npm package pinned in package.json,
 #      installed with `npm ci` when missing; npm itself from apt if absent);
 #   3. dist/ = index.html, manifest.webmanifest + www/ (scripts, styles,
@@ -19,7 +22,7 @@ cd "$(dirname "$0")/.."
 . scripts/lib.sh # as_root, ensure_npm
 
 target_dir="${CARGO_TARGET_DIR:-target}"
-wasm="$target_dir/wasm32-unknown-unknown/release/cinepal.wasm"
+wasm="$target_dir/wasm32-unknown-unknown/wasm/cinepal.wasm"
 
 # Installs what the wasm build needs; shared with scripts/test.sh.
 ensure_wasm_tools() {
@@ -87,9 +90,14 @@ wasm_opt_flags=(
     --strip-target-features
 )
 
-# Two modules of the same core: www/pkg/ without color management (what the
-# page loads first: small), and www/pkg-color/ with it (moxcms), which the
-# worker loads for a file whose colors need it (an ICC profile, a PNG's gAMA…).
+# Two modules of the same core: www/pkg/ with PNG and JPEG only, no color
+# management and no writers of other apps' files (what the page loads first:
+# small), and www/pkg-color/ with every feature (moxcms, WebP, GIF, BMP…),
+# which the worker loads for a file that needs it (an ICC profile, a PNG's
+# gAMA, a WebP…). Sizes and speeds of the choices: BENCHMARKS.md, "The first
+# load under 500,000 bytes": leaving out the formats saved 150 KB gzipped,
+# opt-level "s" outside the hot crates 10 KB more; panic = "abort" changes
+# nothing (wasm32-unknown-unknown aborts on panic anyway).
 bind() {
     rm -rf "$1"
     # Without the name and producers sections: 8% smaller; panic messages still name the source line.
@@ -109,11 +117,11 @@ if $page_only; then
         exit 1
     fi
 else
-    echo "== wasm (release), without color management"
-    cargo build --release --lib --target wasm32-unknown-unknown --no-default-features
+    echo "== wasm (profile wasm), PNG and JPEG without color management"
+    cargo build --profile wasm --lib --target wasm32-unknown-unknown --no-default-features
     bind www/pkg
-    echo "== wasm (release), with color management"
-    cargo build --release --lib --target wasm32-unknown-unknown
+    echo "== wasm (profile wasm), every feature"
+    cargo build --profile wasm --lib --target wasm32-unknown-unknown
     bind www/pkg-color
 fi
 

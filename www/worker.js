@@ -34,10 +34,11 @@ let engine = null;
 let colorEngine = null;
 const ready = init().then((e) => (engine = e));
 
-// The same core with color management (moxcms) and the formats of other apps,
-// loaded the first time a file's colors need it (an ICC profile, a PNG's
-// gAMA…) or such a file is asked for: the module above leaves them out, which
-// keeps the page's first load small (scripts/build.sh builds both).
+// The same core with color management (moxcms), every format it reads (WebP,
+// GIF, BMP, the rare JPEGs zune-jpeg misreads) and the formats of other apps
+// it writes, loaded the first time a file needs it (an ICC profile, a PNG's
+// gAMA, a WebP…) or such a file is asked for: the module above leaves them
+// out, which keeps the page's first load small (scripts/build.sh builds both).
 let colorModule = null;
 function withColor() {
   colorModule ??= import('./pkg-color/cinepal.js').then(async (m) => {
@@ -328,8 +329,9 @@ async function decoded(file, settings) {
   try {
     return new Still(bytes, { maxPixels: settings.maxPixels });
   } catch (e) {
-    if (e.name === 'needs-color') {
-      // Refused before its pixels were decoded: the module that applies the file's colors, as the CLI does.
+    if (e.name === 'needs-color' || e.name === 'needs-full') {
+      // Refused before its pixels were decoded: the module that applies the file's colors (or reads its
+      // format: WebP, GIF, BMP, the rare JPEGs zune-jpeg misreads), as the CLI does.
       return new (await withColor()).Still(bytes, { maxPixels: settings.maxPixels });
     }
     // A format the engine does not read: the browser's decoder (its module loaded then).

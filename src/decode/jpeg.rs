@@ -2,7 +2,9 @@
 
 use image::DynamicImage;
 
-use super::profile::{check, cmyk_to_srgb, to_srgb, ColorInfo};
+#[cfg(feature = "all-formats")]
+use super::profile::cmyk_to_srgb;
+use super::profile::{check, to_srgb, ColorInfo};
 use super::{check_size, to_image, Limits};
 use crate::error::{Error, Result};
 use crate::image::Image;
@@ -55,7 +57,10 @@ pub(super) fn check_jpeg(bytes: &[u8], limits: &Limits) -> Result<(JpegDecoder, 
 pub(super) fn decode_jpeg(bytes: &[u8], decoder: JpegDecoder, limits: &Limits) -> Result<Image> {
     match decoder {
         JpegDecoder::Zune => decode_jpeg_with_zune(bytes, limits),
+        #[cfg(feature = "all-formats")]
         JpegDecoder::JpegDecoder => decode_jpeg_with_jpeg_decoder(bytes, limits),
+        #[cfg(not(feature = "all-formats"))]
+        JpegDecoder::JpegDecoder => Err(super::needs_full("JPEG")),
     }
 }
 
@@ -200,6 +205,7 @@ fn jpeg_segments(bytes: &[u8]) -> impl Iterator<Item = (u8, &[u8], usize)> {
     })
 }
 
+#[cfg(feature = "all-formats")]
 /// Decodes with the jpeg-decoder crate (slower than zune-jpeg, but right on
 /// the files [`zune_jpeg_misreads`] picks). CMYK comes out as inks (Adobe's
 /// inversion undone), shown as RGB the way zune-jpeg does it: (1 − C)(1 − K).

@@ -123,6 +123,7 @@ pub fn to_srgb(img: &mut Image, info: &ColorInfo) {
 /// native CLI and the WebAssembly page would differ by a level here and
 /// there; this way they give the same pixels.) CMYK colors are not kept
 /// beyond sRGB: press gamuts barely leave it.
+#[cfg(feature = "all-formats")]
 pub(super) fn cmyk_to_srgb(inks: &[u8], info: &ColorInfo) -> Option<std::result::Result<Vec<u8>, String>> {
     #[cfg(feature = "color")]
     {
@@ -150,12 +151,12 @@ pub(super) fn cmyk_to_srgb(inks: &[u8], info: &ColorInfo) -> Option<std::result:
 }
 
 /// A CMYK profile sampled to sRGB on a grid of [`CmykGrid::N`]⁴ inks (16-bit results).
-#[cfg(feature = "color")]
+#[cfg(all(feature = "color", feature = "all-formats"))]
 struct CmykGrid {
     table: Vec<[u16; 3]>,
 }
 
-#[cfg(feature = "color")]
+#[cfg(all(feature = "color", feature = "all-formats"))]
 impl CmykGrid {
     /// Grid points an ink.
     const N: usize = 17;

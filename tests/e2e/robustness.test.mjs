@@ -277,13 +277,12 @@ test('performance: an 11 MP photo from choosing it to its swatches on screen', {
   }
 });
 
-test('first load: everything the page fetches to become usable is under 500 KiB gzipped', async () => {
-  // The first load is what the page needs to become usable (body.is-ready):
-  // every response until the network is idle, without what the page starts
-  // in the background once ready: js/offline.js, which registers the service
-  // worker, whose precache of the whole app (requests of the service worker,
-  // not of the page) follows. That is left out here (the module is refused),
-  // then measured on a second first visit and reported (BENCHMARKS.md).
+test('first load: everything the page fetches is under 500 KB gzipped', async () => {
+  // The first load is every response to the page until the network is idle,
+  // js/offline.js (which registers the service worker) included. The service
+  // worker's precache of the whole app (its own requests, not the page's, in
+  // the background) is left out, then measured on a second first visit and
+  // reported (BENCHMARKS.md).
   const { gzipSync } = await import('node:zlib');
   const size = (r) => r.body().then((b) => ({ url: r.url(), raw: b.length, gz: gzipSync(b, { level: 9 }).length }));
   const sum = (files) => files.reduce((a, f) => a + f.gz, 0);
@@ -293,14 +292,6 @@ test('first load: everything the page fetches to become usable is under 500 KiB 
     const page = await context.newPage();
     const bodies = [];
     page.on('response', (r) => bodies.push(size(r)));
-    let offline = 0;
-    await context.route(
-      (url) => url.pathname.endsWith('/www/js/offline.js'),
-      (route) => {
-        offline++;
-        return route.abort();
-      },
-    );
     try {
       await page.goto(env.server.url);
       await page.waitForSelector('body.is-ready', { timeout: 15_000 });
@@ -310,9 +301,10 @@ test('first load: everything the page fetches to become usable is under 500 KiB 
       const raw = files.reduce((a, f) => a + f.raw, 0);
       console.log(`# first load: ${files.length} files, ${raw} bytes, ${gz} bytes gzipped`);
       assert.ok(files.some((f) => f.url.endsWith('.wasm')), 'the wasm is part of the first load');
-      assert.equal(offline, 1, 'the page asked for its offline module once ready');
-      // 500 KiB, the budget issue 11 sets (names, the eyedropper, the share link and the extra views load later).
-      assert.ok(gz < 500 * 1024, `first load ${gz} bytes gzipped, over 500 KiB`);
+      assert.ok(files.some((f) => f.url.endsWith('/js/offline.js')), 'the page asked for its offline module');
+      // 500 KB, the budget issue 12 sets (names, the eyedropper, the share link, the extra views, the
+      // examples' images load later; WebP, GIF, BMP and color management come with the second module).
+      assert.ok(gz < 500 * 1000, `first load ${gz} bytes gzipped, over 500 KB`);
     } finally {
       await context.close();
     }
