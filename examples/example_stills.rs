@@ -17,10 +17,13 @@ const H: u32 = 900;
 
 type Rgb = [f32; 3];
 
+/// A scene: linear light at `(u, v)`, both 0..1 across the picture.
+type Scene = fn(f32, f32, &mut Noise) -> Rgb;
+
 fn main() {
     let dir = std::env::args().nth(1).unwrap_or_else(|| "www/examples".into());
     std::fs::create_dir_all(&dir).expect("the output folder");
-    let scenes: [(&str, fn(f32, f32, &mut Noise) -> Rgb, bool); 3] =
+    let scenes: [(&str, Scene, bool); 3] =
         [("neon-alley", neon_alley, true), ("desert-dusk", desert_dusk, true), ("sea-fog", sea_fog, false)];
     for (name, scene, scope) in scenes {
         let img = paint(scene, scope, name.len() as u64);
@@ -39,7 +42,7 @@ fn save(img: &RgbImage, path: &str, quality: u8) {
 
 /// Paints `scene` (coordinates 0..1 across the picture, linear light out),
 /// adds grain and a vignette, and letterboxes it to 2.39:1 when `scope`.
-fn paint(scene: fn(f32, f32, &mut Noise) -> Rgb, scope: bool, seed: u64) -> RgbImage {
+fn paint(scene: Scene, scope: bool, seed: u64) -> RgbImage {
     // Even bars: as many rows above as below.
     let picture_h = if scope { ((W as f32 / 2.39 / 2.0).round() as u32) * 2 } else { H };
     let top = (H - picture_h) / 2;

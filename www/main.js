@@ -180,7 +180,13 @@ const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
  */
 function viewCall(type, payload, { seq, item, settings }) {
   return engine
-    .call(type, payload, { onPartial: (p) => seq === state.seq && showSwatches(p.palette, item.name, seq) })
+    .call(type, payload, {
+      onPartial: (p) => {
+        if (seq !== state.seq) return;
+        showSwatches(p.palette, item.name, seq);
+        $('opening-text').textContent = `${p.palette.count} colors found; drawing the still…`;
+      },
+    })
     .then(
       (r) => {
         const t0 = performance.now();
@@ -211,6 +217,7 @@ async function openItem(item) {
   item.failed = false;
   const t0 = performance.now();
   status.busy(seq);
+  showOpening(item, seq);
   // Each image keeps its settings: one shown before gets back its own and its palette as it was shown last;
   // a new one starts from those on screen, but a region drawn by hand (it belongs to its image, or to the shared palette).
   const last = item !== state.item && top(item);
@@ -269,8 +276,36 @@ async function openItem(item) {
     if (seq === state.seq) await restore();
   } finally {
     status.done(seq);
+    if (seq === state.seq) hideOpening();
   }
   refreshExtras();
+}
+
+// ---- while an image opens: its preview at once (the browser's own picture of the file), then a bar ----
+
+const opening = { timer: 0, url: null };
+/** Shows `item` being opened (request `seq`) unless it opens within a blink (a still the worker holds). */
+function showOpening(item, seq) {
+  hideOpening();
+  opening.timer = setTimeout(() => {
+    if (seq !== state.seq) return;
+    opening.url = URL.createObjectURL(item.file);
+    $('opening-preview').src = opening.url;
+    $('opening-text').textContent = `Opening ${item.name} (${(item.file.size / 1e6).toFixed(1)} MB)…`;
+    $('opening').hidden = false;
+    document.body.classList.add('is-opening');
+    // Longer than 300 ms in all: the bar says it is still working.
+    opening.timer = setTimeout(() => $('opening').classList.add('is-slow'), 200);
+  }, 100);
+}
+
+function hideOpening() {
+  clearTimeout(opening.timer);
+  $('opening').hidden = true;
+  $('opening').classList.remove('is-slow');
+  document.body.classList.remove('is-opening');
+  if (opening.url) URL.revokeObjectURL(opening.url);
+  opening.url = null;
 }
 
 /** Extracts again with the current settings (a control changed); the locked colors keep their places. */

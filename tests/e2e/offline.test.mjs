@@ -92,7 +92,7 @@ test('after the first visit the page works with no network: an image, lazy modul
 
     // Lazily loaded modules: the methods compared (js/compare.js), another notation (js/notation.js), the names.
     await page.click('#compare-panel summary');
-    await page.waitForSelector('#compare button[data-method="single"]', { timeout: 30_000 });
+    await page.waitForSelector('#compare button[data-method="outliers"]', { timeout: 30_000 });
     await page.selectOption('#notation', 'rgb');
     await page.waitForFunction(() => document.querySelector('#swatches li.swatch .hex').textContent.startsWith('rgb('));
     await page.waitForFunction(() => document.querySelector('#swatches li.swatch .name').textContent !== '');
@@ -144,7 +144,7 @@ test('a new version deployed takes over: at once with no image open, on "Reload"
     const compare = await page.evaluate(async () => (await fetch('www/js/compare.js')).text());
     assert.match(compare, /\/\/ build b\n$/);
     await page.click('#compare-panel summary');
-    await page.waitForSelector('#compare button[data-method="single"]', { timeout: 30_000 });
+    await page.waitForSelector('#compare button[data-method="outliers"]', { timeout: 30_000 });
     assert.equal(await page.getAttribute('meta[name="cinepal-build"]', 'content'), 'b');
 
     // "Reload": C takes over, the page reloads into it, and B's cache is deleted.

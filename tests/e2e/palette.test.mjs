@@ -97,6 +97,7 @@ test('changing the method, the count and the order changes the palette as the CL
     assert.deepEqual(hue, cliHexes(PORTRAIT, ['-n', '6', '-m', 'complete', '-s', 'hue']));
     assert.deepEqual([...hue].sort(), [...six].sort());
 
+    await page.click('#advanced summary');
     await page.selectOption('#space', 'rgb');
     const rgb = await waitForPalette(page, PORTRAIT, { count: 6, not: hue });
     assert.deepEqual(rgb, cliHexes(PORTRAIT, ['-n', '6', '-m', 'complete', '-s', 'hue', '--space', 'rgb']));

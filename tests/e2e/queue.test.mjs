@@ -239,7 +239,7 @@ test('each image keeps its own settings, order, locks and history; a new one sta
     // Its own count, then another method.
     await page.fill('#count', '8');
     const eight = await waitForPalette(page, PORTRAIT, { count: 8 });
-    await page.selectOption('#method', 'ward');
+    await page.selectOption('#method', 'balanced');
     const portrait = await waitForPalette(page, PORTRAIT, { count: 8, not: eight });
 
     // Back to the Louvre: its count, method, order and lock, unchanged.
@@ -263,12 +263,12 @@ test('each image keeps its own settings, order, locks and history; a new one sta
     await waitForPalette(page, PORTRAIT, { count: 8 });
     assert.deepEqual(await hexes(page), portrait);
     assert.equal(await page.inputValue('#count'), '8');
-    assert.equal(await page.inputValue('#method'), 'ward');
+    assert.equal(await page.inputValue('#method'), 'balanced');
 
     // The cat, new: the portrait's settings.
     await open(page, CAT);
     await waitForPalette(page, CAT, { count: 8 });
-    assert.equal(await page.inputValue('#method'), 'ward');
+    assert.equal(await page.inputValue('#method'), 'balanced');
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();

@@ -79,7 +79,7 @@ test('no request leaves the origin and none carries a body, before and after an 
     await page.selectOption('#method', 'balanced');
     await waitForPalette(page, PORTRAIT);
     await page.click('#compare-panel summary');
-    await page.waitForSelector('#compare button[data-method="single"]', { timeout: 30_000 });
+    await page.waitForSelector('#compare button[data-method="outliers"]', { timeout: 30_000 });
     await Promise.all([page.waitForEvent('download'), page.click('[data-download="png"]')]);
     await page.waitForTimeout(300);
     for (const r of requests) {
