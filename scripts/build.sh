@@ -134,7 +134,7 @@ cp index.html dist/
 # Everything the page is made of (and the licence of what it ships, www/names/LICENSE); tests, sources and notes stay out.
 (
     cd www
-    find . -type f \( -name '*.html' -o -name '*.js' -o -name '*.mjs' -o -name '*.css' -o -name '*.wasm' \
+    find . -type f \( -name '*.html' -o -name '*.js' -o -name '*.mjs' -o -name '*.css' -o -name '*.wasm' -o -name '*.jpg' \
         -o -name '*.svg' -o -name '*.png' -o -name '*.ico' -o -name '*.webmanifest' -o -name '*.json' \
         -o -name LICENSE \) \
         -not -path './node_modules/*' -print0

@@ -44,6 +44,52 @@ function withColor() {
   return colorModule;
 }
 
+// Warming up: while the page waits for a file, the worker decodes two small
+// JPEGs (www/warmup/, progressive and baseline, 4:2:0 as cameras write them;
+// `cargo run --example warmup` made them) and extracts their palettes, a few
+// times, one at a time between requests. The browser runs a module's code
+// first with its baseline compiler and recompiles what turns out hot with its
+// optimizing one; the decoder's and the extraction's long loops would
+// otherwise run a photo's first pass in the slow tier (the 22 MP JPEG's
+// decoding took twice as long). About 0.2 s of the worker's time, once.
+const WARM_ROUNDS = 5;
+/** The warm-up's remaining steps (the bytes to decode), or null. */
+let warming = null;
+ready
+  .then(() =>
+    Promise.all(
+      ['progressive', 'baseline'].map((name) =>
+        fetch(new URL(`./warmup/${name}.jpg`, import.meta.url)).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject())),
+      ),
+    ),
+  )
+  .then((files) => {
+    warming = Array.from({ length: WARM_ROUNDS }, () => files).flat();
+    warmStep();
+  })
+  .catch(() => {
+    // Without it, only the first photo is slower.
+  });
+
+/** One step of the warm-up, unless a request is waiting (the pump calls it again once they are done). */
+function warmStep() {
+  if (!warming || pumping || queue.length) return;
+  const bytes = warming.shift();
+  if (!warming.length) warming = null;
+  try {
+    const s = new Still(new Uint8Array(bytes), {});
+    try {
+      s.extract({});
+    } finally {
+      s.free();
+    }
+  } catch {
+    warming = null;
+    return;
+  }
+  setTimeout(warmStep, 0);
+}
+
 /** The image worked on: {key, still}, or null. */
 let current = null;
 /** The OffscreenCanvas from the page, or null (the page puts the pixels itself). */
@@ -63,7 +109,11 @@ const VIEWS = new Set(['open', 'extract', 'reorder', 'edit', 'restore', 'lock'])
 /** The composite on screen: the whole still (the page marks the region over it). */
 const ON_SCREEN = { fullFrame: true };
 
+/** A time every thread reads alike (ms since the epoch): the page's timings of an opening are made of them. */
+const clock = () => performance.timeOrigin + performance.now();
+
 self.onmessage = (event) => {
+  event.data.receivedAt = clock();
   queue.push(event.data);
   if (!pumping) pump();
 };
@@ -105,6 +155,7 @@ async function pump() {
     }
   }
   pumping = false;
+  setTimeout(warmStep, 0);
 }
 
 function reply(msg, ok, err) {
@@ -159,7 +210,7 @@ function newerExtract(key) {
   return false;
 }
 
-async function handle({ type, payload }) {
+async function handle({ type, payload, receivedAt }) {
   switch (type) {
     case 'canvas':
       canvas = payload.canvas;
@@ -170,7 +221,7 @@ async function handle({ type, payload }) {
     case 'newSeed':
       return [newSeed()];
     case 'open':
-      return open(payload);
+      return open(payload, receivedAt);
     case 'extract':
       return extract(payload);
     case 'reorder':
@@ -211,9 +262,12 @@ function still(key) {
 }
 
 /** Reads and decodes a file, extracts its palette; the previous image stays current if this fails. */
-async function open({ key, file, settings, colors }) {
+async function open({ key, file, settings, colors }, receivedAt) {
   const t0 = performance.now();
+  // When each step ended (clock()), for the page's timings.
+  const steps = { received: receivedAt, started: clock() };
   const bytes = new Uint8Array(await file.arrayBuffer());
+  steps.read = clock();
   let fresh;
   try {
     fresh = new Still(bytes, { maxPixels: settings.maxPixels });
@@ -229,9 +283,11 @@ async function open({ key, file, settings, colors }) {
       throw e;
     }
   }
+  steps.decoded = clock();
   let palette;
   try {
     palette = fresh.extract(settings);
+    steps.extracted = clock();
     // A shared palette, applied to its image: its colors exactly, their shares counted again.
     if (colors) palette = edit(fresh, colors);
   } catch (e) {
@@ -244,7 +300,7 @@ async function open({ key, file, settings, colors }) {
   }
   if (current) current.still.free();
   current = { key, still: fresh };
-  const out = view(palette, t0);
+  const out = view(palette, t0, true, steps);
   out[0].decodeMs = fresh.decodeMs;
   return out;
 }
@@ -343,13 +399,15 @@ function edit(s, colors) {
  * A view's answer: the palette, then (unless a newer view follows) the
  * palette drawn; `extracted`: the palette was just extracted (not reordered).
  */
-function view(palette, t0, extracted = true) {
+function view(palette, t0, extracted = true, steps = null) {
   if (newerView()) {
     dirty = true;
     throw superseded();
   }
-  self.postMessage({ id: currentId, type: 'partial', payload: { palette } });
+  if (steps) steps.partial = clock();
+  self.postMessage({ id: currentId, type: 'partial', payload: { palette, steps } });
   const out = paint(palette, t0);
+  if (steps) out[0].steps = steps;
   // Its number in the still's saved palettes: the page's history goes back to it exactly.
   out[0].saved = current.still.save();
   out[0].extractMs = extracted ? palette.seconds * 1000 : 0;
