@@ -29,6 +29,7 @@
 // Exit status: 0 when every run finished, 1 when some run failed or timed out,
 // 2 for bad arguments (e.g. a missing image or dist).
 
+import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import os from 'node:os';
@@ -50,6 +51,12 @@ const USAGE = `usage: node benches/page.mjs [--dist DIR]... [--image PATH]... [-
   --warmup N    unmeasured runs per dist and image before those (default: 1; the
                 browser's first run is slower, which would count against the first --dist)
   --json        print the raw rows and the summary as JSON on stdout
+  --cli BIN     also time the native CLI (BIN IMAGE --format json, wall time, median of
+                --cli-runs N, default 9) on each image, in the same run, and print the page
+                against it with the breakdown of the page's time (issue 12)
+  --idle MS     wait MS after the page is ready before choosing the file (default 0)
+  --same-page   one page for every run of a dist (the images alternate): the worker and its
+                compiled module stay, as for a person opening one still after another
 Relative paths are taken from the repository root (${ROOT}).`;
 
 function fail(message, code = 2) {
@@ -58,7 +65,7 @@ function fail(message, code = 2) {
 }
 
 function parseArgs(argv) {
-  const o = { dists: [], images: [], runs: 5, warmup: 1, json: false };
+  const o = { dists: [], images: [], runs: 5, warmup: 1, json: false, cli: null, cliRuns: 9, idle: 0, samePage: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const eq = a.startsWith('--') ? a.indexOf('=') : -1;
@@ -88,6 +95,18 @@ function parseArgs(argv) {
         break;
       case '--json':
         o.json = true;
+        break;
+      case '--cli':
+        o.cli = value();
+        break;
+      case '--cli-runs':
+        o.cliRuns = count('--cli-runs', value(), 1);
+        break;
+      case '--idle':
+        o.idle = count('--idle', value(), 0);
+        break;
+      case '--same-page':
+        o.samePage = true;
         break;
       case '-h':
       case '--help':
@@ -123,6 +142,10 @@ function parseArgs(argv) {
   });
   const names = o.images.map((i) => i.label);
   if (new Set(names).size !== names.length) problems.push(`two --image files share a name: ${names.join(', ')}`);
+  if (o.cli) {
+    o.cli = path.resolve(ROOT, o.cli);
+    if (!existsSync(o.cli)) problems.push(`${o.cli} is missing (cargo build --release)`);
+  }
   if (problems.length) fail(problems.join('\npage bench: '));
   return o;
 }
@@ -130,7 +153,7 @@ function parseArgs(argv) {
 // ---- in the page ----
 
 /** Installs the observers and starts the clock; runs in the page just before the file is chosen. */
-function startProbe({ settleMs, timeoutMs }) {
+function startProbe({ settleMs, timeoutMs, name }) {
   const now = () => performance.now();
   const sw = document.querySelector('#swatches');
   const canvas = document.querySelector('#composite');
@@ -142,6 +165,7 @@ function startProbe({ settleMs, timeoutMs }) {
     t0: 0,
     inputMs: null,
     swatchesMs: null,
+    paintedMs: null,
     drawnMs: null,
     frameMs: null,
     hexes: null,
@@ -226,8 +250,13 @@ function startProbe({ settleMs, timeoutMs }) {
       finish();
       return;
     }
-    const hexes = swatchHexes();
-    if (b.swatchesMs === null && hexes.length) b.swatchesMs = t;
+    // (The list names the image it shows: on a page used before, the previous image's swatches are there.)
+    const hexes = sw.dataset.source === name ? swatchHexes() : [];
+    if (b.swatchesMs === null && hexes.length) {
+      b.swatchesMs = t;
+      // The frame that shows them: rAF runs before its paint, the task after it.
+      requestAnimationFrame(() => setTimeout(() => (b.paintedMs = now() - b.t0), 0));
+    }
     if (hexes.length && canvas.dataset.hexes === hexes.join(',') && !busy()) {
       b.drawnMs = t;
       b.hexes = hexes;
@@ -257,26 +286,41 @@ function startProbe({ settleMs, timeoutMs }) {
 
 // ---- one run ----
 
-async function runOnce(browser, server, image) {
+/** A fresh browser context with the page loaded and ready: {context, page, errors}. */
+async function openPage(browser, server) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const errors = [];
-  let guard;
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(String(e)));
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  page.on('crash', () => errors.push('the page crashed'));
+  await page.goto(server.url, { waitUntil: 'load', timeout: RUN_TIMEOUT_MS });
   try {
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
-    page.on('crash', () => errors.push('the page crashed'));
+    await page.waitForSelector('body.is-ready', { state: 'attached', timeout: RUN_TIMEOUT_MS });
+  } catch {
+    throw new Error(`the page never became ready (body.is-ready)${errors.length ? `: ${errors.join('; ')}` : ''}`);
+  }
+  return { context, page, errors };
+}
+
+/** One run: a fresh page (or `held`, one already used), the file chosen, until its composite is drawn. */
+async function runOnce(browser, server, image, opts, held = null) {
+  let guard;
+  let own = null;
+  const errors = held ? held.errors : [];
+  try {
     const timeout = new Promise((_, reject) => {
       guard = setTimeout(() => reject(new Error(`timed out after ${RUN_TIMEOUT_MS / 1000} s`)), RUN_TIMEOUT_MS + 5_000);
     });
     const work = (async () => {
-      await page.goto(server.url, { waitUntil: 'load', timeout: RUN_TIMEOUT_MS });
-      try {
-        await page.waitForSelector('body.is-ready', { state: 'attached', timeout: RUN_TIMEOUT_MS });
-      } catch {
-        throw new Error(`the page never became ready (body.is-ready)${errors.length ? `: ${errors.join('; ')}` : ''}`);
+      if (!held) {
+        own = await openPage(browser, server);
+        errors.push(...own.errors);
+        own.errors = errors;
       }
-      await page.evaluate(startProbe, { settleMs: SETTLE_MS, timeoutMs: RUN_TIMEOUT_MS });
+      const { page } = held || own;
+      if (opts.idle) await page.waitForTimeout(opts.idle);
+      await page.evaluate(startProbe, { settleMs: SETTLE_MS, timeoutMs: RUN_TIMEOUT_MS, name: image.label });
       try {
         await page.setInputFiles('#file', image.file, { timeout: RUN_TIMEOUT_MS });
       } catch (e) {
@@ -294,6 +338,7 @@ async function runOnce(browser, server, image) {
       error: r.error || undefined,
       inputMs: r.inputMs,
       swatchesMs: r.swatchesMs,
+      paintedMs: r.paintedMs,
       drawnMs: r.drawnMs,
       frameMs: r.frameMs,
       longestTaskMs: r.hasLongTask ? Math.max(0, ...tasks.map((t) => t.durationMs)) : null,
@@ -310,7 +355,7 @@ async function runOnce(browser, server, image) {
     return { ok: false, error: e.message.split('\n')[0], pageErrors: errors.length ? errors : undefined };
   } finally {
     clearTimeout(guard);
-    await context.close().catch(() => {});
+    if (own) await own.context.close().catch(() => {});
   }
 }
 
@@ -367,6 +412,7 @@ function summarize(rows, dists, images) {
         errors: [...new Set(all.filter((r) => !r.ok).map((r) => r.error))],
         inputMs: stats(pick('inputMs')),
         swatchesMs: stats(pick('swatchesMs')),
+        paintedMs: stats(pick('paintedMs')),
         drawnMs: stats(pick('drawnMs')),
         frameMs: stats(pick('frameMs')),
         longestTaskMs: stats(pick('longestTaskMs')),
@@ -451,6 +497,64 @@ function tables(summary, images, opts) {
   return lines.join('\n');
 }
 
+// ---- the native CLI, and the page against it ----
+
+/** Runs `opts.cli IMAGE --format json` `runs` times for each image (after one unmeasured run), adding wall times to `cli`. */
+function timeCli(opts, cli, runs) {
+  for (const image of opts.images) {
+    if (!cli.has(image.label)) {
+      cli.set(image.label, []);
+      spawnSync(opts.cli, [image.file, '--format', 'json'], { stdio: 'ignore' });
+    }
+    for (let k = 0; k < runs; k++) {
+      const t = process.hrtime.bigint();
+      const r = spawnSync(opts.cli, [image.file, '--format', 'json'], { stdio: ['ignore', 'ignore', 'inherit'] });
+      const ms = Number(process.hrtime.bigint() - t) / 1e6;
+      if (r.status !== 0) fail(`${opts.cli} ${image.file} exited with ${r.status}`, 1);
+      cli.get(image.label).push(ms);
+    }
+  }
+}
+
+/**
+ * The page's file → swatches against the CLI's wall time, and where the
+ * page's time goes (the medians of the page's own steps: www/main.js
+ * present(), the `...At` timings, in ms from when the page began to open the file).
+ */
+function against(summary, cli, opts) {
+  const lines = [
+    '### The page against the native CLI',
+    '',
+    '| image | dist | CLI wall ms (median) | page file → swatches ms (median) | ratio | swatches painted ms | ' +
+      'input event | page → worker message | queued | file read | decode | extract | palette back to the page | paint |',
+    '|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const s of summary) {
+    const c = median(cli.get(s.image) || []);
+    const sw = s.swatchesMs && s.swatchesMs.median;
+    const pg = s.page || {};
+    const d = (a, b) => (typeof pg[a] === 'number' && typeof pg[b] === 'number' ? num(pg[b] - pg[a]) : '–');
+    const painted = s.paintedMs && s.paintedMs.median;
+    lines.push(
+      `| ${s.image} | \`${s.dist}\` | ${num(c)} | ${num(sw)} | ${c && sw ? (sw / c).toFixed(2) : '–'} | ${num(painted)} | ` +
+        `${num(s.inputMs && s.inputMs.median)} | ${num(pg.sentAt)} + ${d('sentAt', 'receivedAt')} | ${d('receivedAt', 'startedAt')} | ` +
+        `${d('startedAt', 'readAt')} | ${d('readAt', 'decodedAt')} | ${d('decodedAt', 'extractedAt')} | ` +
+        `${d('partialAt', 'shownAt')} | ${painted && sw ? num(painted - sw) : '–'} |`,
+    );
+  }
+  lines.push(
+    '',
+    `CLI: \`${path.relative(ROOT, opts.cli)} IMAGE --format json\`, ${opts.cliRuns} runs an image (half before the page's, half after). ` +
+      `Page: ${opts.samePage ? 'one page a dist, the images alternating' : 'a fresh page a run'}` +
+      `${opts.idle ? `, the file chosen ${opts.idle} ms after the page is ready` : ''}. ` +
+      '"input event": Playwright setting the file to its change event; "page → worker message": the page ' +
+      'beginning to open it to the message sent, + to its arrival in the worker; "decode" includes loading ' +
+      'the second module when the file needs it; "palette back": the palette posted to the swatches on the page; ' +
+      '"paint": the swatches to the frame that shows them.',
+  );
+  return lines.join('\n');
+}
+
 // ---- main ----
 
 async function main() {
@@ -461,6 +565,7 @@ async function main() {
   const servers = [];
   let browser;
   const rows = [];
+  const cli = new Map(); // image label → wall ms of each CLI run
   let interrupted = false;
   const cleanup = async () => {
     if (browser) await browser.close().catch(() => {});
@@ -471,16 +576,24 @@ async function main() {
     log('page bench: interrupted; stopping after this run');
   });
   try {
+    // The CLI first, half its runs before the page's and half after (the same machine conditions).
+    if (opts.cli) timeCli(opts, cli, Math.ceil(opts.cliRuns / 2));
     for (const d of opts.dists) servers.push(await startServer(d.dir));
     browser = await launch();
     log(`chromium ${browser.version()}; ${opts.dists.map((d, i) => `${d.label} at ${servers[i].url}`).join(', ')}`);
     const total = opts.images.length * (opts.warmup + opts.runs) * opts.dists.length;
     let n = 0;
-    for (const image of opts.images) {
-      for (let run = -opts.warmup; run < opts.runs && !interrupted; run++) {
+    // --same-page: one page a dist, the images alternating on it (run by run).
+    const held = opts.samePage ? await Promise.all(servers.map((sv) => openPage(browser, sv))) : [];
+    const order = opts.samePage
+      ? Array.from({ length: opts.warmup + opts.runs }, (_, k) => opts.images.map((image) => [image, k - opts.warmup])).flat()
+      : opts.images.flatMap((image) => Array.from({ length: opts.warmup + opts.runs }, (_, k) => [image, k - opts.warmup]));
+    for (const [image, run] of order) {
+      {
         for (let i = 0; i < opts.dists.length && !interrupted; i++) {
+          if (interrupted) break;
           const dist = opts.dists[i];
-          const r = await runOnce(browser, servers[i], image);
+          const r = await runOnce(browser, servers[i], image, opts, held[i]);
           const row = { image: image.label, dist: dist.label, run: run + 1, warmup: run < 0, ...r };
           rows.push(row);
           n++;
@@ -498,9 +611,11 @@ async function main() {
   } finally {
     await cleanup();
   }
+  if (opts.cli) timeCli(opts, cli, Math.floor(opts.cliRuns / 2));
 
   const summary = summarize(rows, opts.dists, opts.images);
-  const text = tables(summary, opts.images, opts);
+  let text = tables(summary, opts.images, opts);
+  if (opts.cli) text += `\n\n${against(summary, cli, opts)}`;
   if (opts.json) {
     process.stderr.write(`\n${text}\n`);
     process.stdout.write(`${JSON.stringify({ rows, summary }, null, 2)}\n`);

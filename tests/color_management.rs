@@ -547,3 +547,53 @@ fn a_bmp_v5_embedded_profile_is_applied() {
     assert!(img.notes()[0].contains("the file ends"), "{:?}", img.notes());
     assert!(mean_abs_diff(&img, &reference) < 0.01);
 }
+
+/// A JPEG's embedded ICC profile, put together from its APP2 segments (in file order).
+fn jpeg_icc(bytes: &[u8]) -> Option<Vec<u8>> {
+    let (mut i, mut icc) = (2, Vec::new());
+    while i + 4 <= bytes.len() && bytes[i] == 0xff && bytes[i + 1] != 0xda {
+        let len = u16::from_be_bytes([bytes[i + 2], bytes[i + 3]]) as usize;
+        let seg = bytes.get(i + 4..i + 2 + len)?;
+        if bytes[i + 1] == 0xe2 && seg.starts_with(b"ICC_PROFILE\0") {
+            icc.extend_from_slice(&seg[14..]);
+        }
+        i += 2 + len;
+    }
+    (!icc.is_empty()).then_some(icc)
+}
+
+/// The profiles `decode::is_srgb_profile` skips (the page's first module reads
+/// their files as plain sRGB) map every color to itself through moxcms,
+/// within a level on the 17³ grid the color build has always judged them by
+/// (it left such a file's pixels as they were): skipping them changes no
+/// pixel. Both are in the photos of ../shared/images (skipped when absent).
+#[test]
+fn the_srgb_profiles_skipped_map_colors_to_themselves() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/images");
+    let mut seen = std::collections::BTreeSet::new();
+    for name in ["okolors_lake_mendota_22mp.jpg", "vibrant_night_umbrella_11mp.jpg", "vibrant_portrait_film.jpg"] {
+        let Ok(bytes) = std::fs::read(dir.join(name)) else {
+            eprintln!("skipped: {name} is not in {}", dir.display());
+            continue;
+        };
+        let icc = jpeg_icc(&bytes).expect("the photo has a profile");
+        let profile = ColorProfile::new_from_slice(&icc).unwrap();
+        let t = profile
+            .create_transform_8bit(Layout::Rgb, &ColorProfile::new_srgb(), Layout::Rgb, TransformOptions::default())
+            .unwrap();
+        let grid: Vec<u8> = (0..17 * 17 * 17)
+            .flat_map(|i| [i / 289, i / 17 % 17, i % 17].map(|v: usize| (v * 16).min(255) as u8))
+            .collect();
+        let mut out = vec![0; grid.len()];
+        t.transform(&grid, &mut out).unwrap();
+        let identity = grid.iter().zip(&out).all(|(a, b)| a.abs_diff(*b) <= 1);
+        eprintln!("{name}: {} bytes, skipped {}, identity {identity}", icc.len(), decode::is_srgb_profile(&icc));
+        if decode::is_srgb_profile(&icc) {
+            assert!(identity, "{name}'s profile is skipped as sRGB but moxcms changes colors through it");
+            seen.insert(icc.len());
+        }
+    }
+    if dir.exists() {
+        assert_eq!(seen.into_iter().collect::<Vec<_>>(), [524, 3144], "both known profiles were checked");
+    }
+}

@@ -174,21 +174,27 @@ $('reset-order').addEventListener('click', () => resetOrder());
 
 const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
 
+/** A time the worker reads alike (ms since the epoch), for the timings of an opening. */
+const clock = () => performance.timeOrigin + performance.now();
+
 /**
  * A view request. Every answer's pixels are put (when the page draws them),
  * shown or not: the worker draws each on what it drew before.
  */
 function viewCall(type, payload, { seq, item, settings }) {
+  const sent = clock();
+  let shown = null;
+  const onPartial = (p) => {
+    if (seq !== state.seq) return;
+    showSwatches(p.palette, item.name, seq);
+    shown = clock();
+    $('opening-text').textContent = `${p.palette.count} colors found; drawing the still…`;
+  };
   return engine
-    .call(type, payload, {
-      onPartial: (p) => {
-        if (seq !== state.seq) return;
-        showSwatches(p.palette, item.name, seq);
-        $('opening-text').textContent = `${p.palette.count} colors found; drawing the still…`;
-      },
-    })
+    .call(type, payload, { onPartial })
     .then(
       (r) => {
+        if (r.steps) Object.assign(r.steps, { sent, shown });
         const t0 = performance.now();
         composite.put(r);
         r.putMs = performance.now() - t0;
@@ -496,6 +502,11 @@ async function present(r, item, settings, t0, seq) {
   const pixels = p.width * p.height;
   const size = pixels < 50_000 ? `${pixels.toLocaleString('en')} pixels` : `${(pixels / 1e6).toFixed(1)} MP`;
   const ms = Math.round(performance.now() - t0);
+  // An opening's steps, each in ms from `t0` (when the page began to open the file): the message
+  // sent to the worker, received there, the file read, decoded, its palette extracted, posted, shown.
+  const steps = {};
+  const start = performance.timeOrigin + t0;
+  for (const [k, v] of Object.entries(r.steps || {})) if (typeof v === 'number') steps[`${k}At`] = v - start;
   const fewer = p.count < p.requested ? ` (the image has only ${p.count} distinct colors)` : '';
   status.line(`${p.count} ${p.count === 1 ? 'color' : 'colors'} from ${size} in ${ms} ms${fewer}`, {
     totalMs: ms,
@@ -505,6 +516,7 @@ async function present(r, item, settings, t0, seq) {
     renderMs: r.renderMs,
     // From the answer to the composite on screen: the pixels put, or the worker's frame reaching the canvas.
     drawMs: (r.putMs || 0) + performance.now() - t1,
+    ...steps,
   });
   scatterColors = p.colors;
   if (scatter) scatter.setPalette(p.colors);

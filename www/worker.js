@@ -48,6 +48,55 @@ function withColor() {
   return colorModule;
 }
 
+// Warming up: while the page waits for a file, the worker decodes two small
+// JPEGs (www/warmup/, progressive and baseline, 4:2:0 as cameras write them;
+// `cargo run --example warmup` made them) and extracts their palettes, a few
+// times, one at a time between requests. The browser runs a module's code
+// first with its baseline compiler and recompiles what turns out hot with its
+// optimizing one; the decoder's and the extraction's long loops would
+// otherwise run a photo's first pass in the slow tier (the 22 MP JPEG's
+// decoding took twice as long). About 0.2 s of the worker's time, once.
+const WARM_ROUNDS = 5;
+/** The warm-up's remaining steps (the bytes to decode), or null. */
+let warming = null;
+ready
+  .then(() =>
+    Promise.all(
+      ['progressive', 'baseline'].map((name) =>
+        fetch(new URL(`./warmup/${name}.jpg`, import.meta.url)).then((r) => (r.ok ? r.arrayBuffer() : Promise.reject())),
+      ),
+    ),
+  )
+  .then((files) => {
+    warming = Array.from({ length: WARM_ROUNDS }, () => files).flat();
+    warmStep();
+  })
+  .catch(() => {
+    // Without it, only the first photo is slower.
+  });
+
+/** One step of the warm-up, unless a request is waiting (the pump calls it again once they are done). */
+function warmStep() {
+  if (!warming || pumping || queue.length) return;
+  const bytes = warming.shift();
+  if (!warming.length) warming = null;
+  try {
+    const s = new Still(new Uint8Array(bytes), {});
+    try {
+      s.extract({});
+    } finally {
+      s.free();
+    }
+  } catch {
+    warming = null;
+    return;
+  }
+  setTimeout(warmStep, 0);
+}
+
+/** A time every thread reads alike (ms since the epoch): the page's timings of an opening are made of them. */
+const clock = () => performance.timeOrigin + performance.now();
+
 /** The image on screen: {key, still}, or null. */
 let current = null;
 /**
@@ -81,6 +130,7 @@ const VIEWS = new Set(['open', 'extract', 'reorder', 'edit', 'restore', 'lock'])
 const ON_SCREEN = { fullFrame: true };
 
 self.onmessage = (event) => {
+  event.data.receivedAt = clock();
   queue.push(event.data);
   if (!pumping) pump();
 };
@@ -122,6 +172,7 @@ async function pump() {
     }
   }
   pumping = false;
+  setTimeout(warmStep, 0);
 }
 
 function reply(msg, ok, err) {
@@ -176,7 +227,7 @@ function newerExtract(key) {
   return false;
 }
 
-async function handle({ type, payload }) {
+async function handle({ type, payload, receivedAt }) {
   switch (type) {
     case 'canvas':
       canvas = payload.canvas;
@@ -187,7 +238,7 @@ async function handle({ type, payload }) {
     case 'newSeed':
       return [newSeed()];
     case 'open':
-      return open(payload);
+      return open(payload, receivedAt);
     case 'extract':
       return extract(payload);
     case 'reorder':
@@ -293,14 +344,18 @@ self.cinepalMemory = memory;
  * extraction does not give them back. The previous image stays held (and on
  * screen if this fails).
  */
-async function open({ key, file, settings, colors, last, saved }) {
+async function open({ key, file, settings, colors, last, saved }, receivedAt) {
   const t0 = performance.now();
+  // When each step ended (clock()), for the page's timings.
+  const steps = { received: receivedAt, started: clock() };
   const held = stills.get(key);
   if (held && saved && mine(key, saved)) return view(still(key).restore(mine(key, saved)), t0, false);
-  const fresh = held ? held.still : await decoded(file, settings);
+  const fresh = held ? held.still : await decoded(file, settings, steps);
+  steps.decoded = clock();
   let palette;
   try {
     palette = fresh.extract(settings);
+    steps.extracted = clock();
     // A shared palette, applied to its image: its colors exactly, their shares counted again.
     if (colors || (last && !sameColors(palette.colors, last))) palette = edit(fresh, colors || last, settings);
   } catch (e) {
@@ -315,7 +370,7 @@ async function open({ key, file, settings, colors, last, saved }) {
   }
   if (held) still(key);
   else hold(key, fresh);
-  const out = view(palette, t0);
+  const out = view(palette, t0, true, steps);
   out[0].decodeMs = held ? 0 : fresh.decodeMs;
   return out;
 }
@@ -324,8 +379,9 @@ async function open({ key, file, settings, colors, last, saved }) {
 const sameColors = (a, b) => a.length === b.length && a.every((c, i) => c.hex === b[i].hex && !c.kept === !b[i].kept);
 
 /** A File read and decoded (by the module that applies its colors, or the browser, when needed). */
-async function decoded(file, settings) {
+async function decoded(file, settings, steps = {}) {
   const bytes = new Uint8Array(await file.arrayBuffer());
+  steps.read = clock();
   try {
     return new Still(bytes, { maxPixels: settings.maxPixels });
   } catch (e) {
@@ -397,13 +453,15 @@ function edit(s, colors, settings) {
  * A view's answer: the palette, then (unless a newer view follows) the
  * palette drawn; `extracted`: the palette was just extracted (not reordered).
  */
-function view(palette, t0, extracted = true) {
+function view(palette, t0, extracted = true, steps = null) {
   if (newerView()) {
     dirty = true;
     throw superseded();
   }
-  self.postMessage({ id: currentId, type: 'partial', payload: { palette } });
+  if (steps) steps.partial = clock();
+  self.postMessage({ id: currentId, type: 'partial', payload: { palette, steps } });
   const out = paint(palette, t0);
+  if (steps) out[0].steps = steps;
   // Its number in the still's saved palettes: the page's history goes back to it exactly.
   out[0].saved = `${EPOCH}:${stills.get(current.key).serial}:${current.still.save()}`;
   out[0].extractMs = extracted ? palette.seconds * 1000 : 0;

@@ -13,7 +13,7 @@ mod other;
 mod png;
 mod profile;
 
-pub use self::profile::ColorInfo;
+pub use self::profile::{is_srgb_profile, ColorInfo};
 
 use self::jpeg::{check_jpeg, decode_jpeg, decode_jpeg_vec};
 use self::png::decode_png;

@@ -322,10 +322,29 @@ fn unread(what: &str) -> String {
 pub fn is_plain_srgb(info: &ColorInfo) -> bool {
     let srgb_cicp = info.cicp.is_none_or(|c| c == [1, 13, 0, 1]);
     let (gamma, chrm) = gamma_and_chrm(info);
-    info.icc.is_none()
-        && info.icc_error.is_none()
+    if let Some(icc) = &info.icc {
+        // (A profile counts before gAMA and cHRM.)
+        return is_srgb_profile(icc) && info.icc_error.is_none() && srgb_cicp;
+    }
+    info.icc_error.is_none()
         && srgb_cicp
         && (info.srgb || (gamma.is_none_or(is_srgb_gamma) && chrm.is_none_or(is_srgb_chrm)))
+}
+
+/// The ICC profiles of sRGB itself most often embedded, by length and FNV-1a
+/// hash of their bytes: HP's "sRGB IEC61966-2.1" (3,144 bytes: Photoshop,
+/// cameras, most photos on the web) and Little CMS's built-in sRGB (524 bytes:
+/// GIMP, ImageMagick). moxcms maps every color through them to itself (within
+/// a level, [`is_identity`]'s rule, under which the pixels were always left as
+/// they are; tests/color_management.rs checks it), so they are skipped: the
+/// page's first module reads such a file as plain sRGB, without loading the
+/// module with color management, and gives the same pixels.
+const SRGB_PROFILES: [(usize, u64); 2] = [(3144, 0x56d2_cbfc_a6b5_4318), (524, 0xef9b_4700_d18b_5f9a)];
+
+/// Whether `icc` is one of the known profiles of sRGB itself ([`SRGB_PROFILES`]).
+pub fn is_srgb_profile(icc: &[u8]) -> bool {
+    let fnv1a = || icc.iter().fold(0xcbf2_9ce4_8422_2325_u64, |h, &b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+    SRGB_PROFILES.iter().any(|&(len, hash)| icc.len() == len && fnv1a() == hash)
 }
 
 /// The gAMA and cHRM of `info` that can be used (finite, positive).
@@ -353,6 +372,9 @@ fn source_profile(info: &ColorInfo) -> std::result::Result<Option<ColorProfile>,
         // An unsupported cICP: the next information counts, as browsers fall back.
     }
     if let Some(icc) = &info.icc {
+        if is_srgb_profile(icc) {
+            return Ok(None);
+        }
         // A profile declares its own size: one that has fewer bytes is truncated (skcms refuses it too).
         let declared = icc.get(..4).map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]) as usize);
         if declared.is_none_or(|d| d > icc.len()) {
