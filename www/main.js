@@ -595,7 +595,9 @@ async function startPicking(target = null) {
   picker.start({ width: state.view.palette.width, height: state.view.palette.height });
   status.announce(
     target === null
-      ? 'Eyedropper on: click the still, or move with the arrow keys and press Enter, to add its color. Escape stops.'
+      ? matchMedia('(pointer: coarse)').matches
+        ? 'Eyedropper on: tap the still to add its color. Tap Stop picking when done.'
+        : 'Eyedropper on: click the still, or move with the arrow keys and press Enter, to add its color. Escape stops.'
       : `Eyedropper on: pick the color that replaces ${state.view.palette.colors[target].hex}. Escape stops.`,
   );
 }
