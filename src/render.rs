@@ -237,7 +237,7 @@ pub fn for_each_band(
 
 /// An RGBA pixel on an opaque `background` (sRGB values blended, as a browser
 /// draws a transparent image on a page).
-fn over(p: &[u8], background: [u8; 3]) -> [u8; 4] {
+pub fn over(p: &[u8], background: [u8; 3]) -> [u8; 4] {
     let a = p[3] as u32;
     let mix = |c: u8, bg: u8| ((c as u32 * a + bg as u32 * (255 - a) + 127) / 255) as u8;
     [mix(p[0], background[0]), mix(p[1], background[1]), mix(p[2], background[2]), 255]
@@ -258,6 +258,11 @@ pub fn hairline_width(width: u32) -> u32 {
     (width / 800).max(1)
 }
 
+/// Whether a swatch of color `rgb` is outlined on a band of color `background`.
+pub fn is_outlined(rgb: [u8; 3], background: [u8; 3]) -> bool {
+    crate::color::rgb8_to_oklab(rgb).delta_e_seen(crate::color::rgb8_to_oklab(background)) < HAIRLINE_BELOW
+}
+
 /// The hairline's color: the band's, darker on a light band, lighter on a dark one.
 pub fn hairline_color(background: [u8; 3]) -> [u8; 3] {
     let lab = crate::color::rgb8_to_oklab(background);
@@ -271,7 +276,6 @@ fn paint_band(band: &mut [u8], width: u32, g: &StripGeometry, swatches: &[Swatch
         px.copy_from_slice(&[r, gr, b, 255]);
     }
     let row = width as usize * 4;
-    let band_color = crate::color::rgb8_to_oklab(options.background);
     let line_color = hairline_color(options.background);
     let t = hairline_width(width);
     for (s, &(x0, x1)) in swatches.iter().zip(&g.spans) {
@@ -286,8 +290,7 @@ fn paint_band(band: &mut [u8], width: u32, g: &StripGeometry, swatches: &[Swatch
         let (y0, y1) = (g.top, g.bottom.min(g.height));
         fill(band, x0..x1, y0..y1, s.rgb);
         // Drawn inside the swatch's own rectangle: the geometry stays the notebook's.
-        let faint = crate::color::rgb8_to_oklab(s.rgb).delta_e_seen(band_color) < HAIRLINE_BELOW;
-        if faint && x1 > x0 + 2 * t && y1 > y0 + 2 * t {
+        if is_outlined(s.rgb, options.background) && x1 > x0 + 2 * t && y1 > y0 + 2 * t {
             fill(band, x0..x1, y0..y0 + t, line_color);
             fill(band, x0..x1, y1 - t..y1, line_color);
             fill(band, x0..x0 + t, y0..y1, line_color);

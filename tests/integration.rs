@@ -373,12 +373,15 @@ fn composite_has_the_colorpalette_cinema_geometry() {
 }
 
 #[test]
-fn composite_of_an_rgba_image_keeps_its_alpha_and_a_custom_background_is_used() {
+fn composite_of_an_rgba_image_is_drawn_on_a_custom_background_or_keeps_its_alpha() {
     let image = Image::from_rgba(210, 1, [9u8, 8, 7, 0].repeat(210)).unwrap();
     let ro = RenderOptions { background: [1, 2, 3], ..RenderOptions::default() };
     let c = render_composite(&image, &distinct_swatches(2), &ro).unwrap();
-    assert_eq!(c.rgba_at(100, 0), [9, 8, 7, 0]);
+    // Transparent: the band's color shows through, as the page shows it.
+    assert_eq!(c.rgba_at(100, 0), [1, 2, 3, 255]);
     assert_eq!(c.rgba_at(0, 1), [1, 2, 3, 255]);
+    let kept = render_composite(&image, &distinct_swatches(2), &RenderOptions { keep_alpha: true, ..ro }).unwrap();
+    assert_eq!(kept.rgba_at(100, 0), [9, 8, 7, 0]);
 }
 
 #[test]

@@ -295,8 +295,9 @@ function showOpening(item, seq) {
   hideOpening();
   opening.timer = setTimeout(() => {
     if (seq !== state.seq) return;
-    opening.url = URL.createObjectURL(item.file);
-    $('opening-preview').src = opening.url;
+    // The queue's own URL of the file where it has one: the browser decodes the picture once for both.
+    if (!item.url) opening.url = URL.createObjectURL(item.file);
+    $('opening-preview').src = item.url || opening.url;
     $('opening-text').textContent = `Opening ${item.name} (${(item.file.size / 1e6).toFixed(1)} MB)…`;
     $('opening').hidden = false;
     document.body.classList.add('is-opening');
