@@ -281,7 +281,11 @@ fn still_round_trip() {
     assert!(opaque.render(&JsValue::UNDEFINED).unwrap().to_vec() == opaque_want.data(), "RGB composite differs");
     let at = |x: u32, y: u32| rgba[((y * W + x) * 4) as usize..][..4].to_vec();
     assert_eq!(at(44, 24), [230, 20, 30, 255]);
-    assert_eq!(at(0, H - 1)[3], 0, "transparent pixels stay transparent");
+    // Transparent pixels are drawn on the band's white, as the page shows them; keepAlpha keeps them.
+    assert_eq!(at(0, H - 1), [255, 255, 255, 255], "transparent pixels on the band's color");
+    let kept = still.render(&options(&[("keepAlpha", JsValue::TRUE)])).unwrap().to_vec();
+    assert!(kept == core(&RenderOptions { keep_alpha: true, ..RenderOptions::default() }));
+    assert_eq!(kept[((H - 1) * W * 4 + 3) as usize], 0, "keepAlpha: transparent pixels stay transparent");
     let swatch_y = H + (5.0 * m) as u32;
     for (i, hex) in want.iter().enumerate() {
         let x = ((i as f64 + 1.0) * 10.0 * m - 4.5 * m) as u32;
