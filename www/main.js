@@ -287,22 +287,28 @@ async function openItem(item) {
   refreshExtras();
 }
 
-// ---- while an image opens: its preview at once (the browser's own picture of the file), then a bar ----
+// ---- while an image opens: its name at once, then (past 300 ms) the browser's own picture of the file and a bar ----
 
 const opening = { timer: 0, url: null };
-/** Shows `item` being opened (request `seq`) unless it opens within a blink (a still the worker holds). */
+/**
+ * Shows `item` being opened (request `seq`) unless it opens within a blink
+ * (a still the worker holds). The picture waits for 300 ms: the browser
+ * decoding the file beside the engine would slow a quick opening (on two
+ * cores, by 35 to 65 ms: BENCHMARKS.md).
+ */
 function showOpening(item, seq) {
   hideOpening();
   opening.timer = setTimeout(() => {
     if (seq !== state.seq) return;
-    // The queue's own URL of the file where it has one: the browser decodes the picture once for both.
-    if (!item.url) opening.url = URL.createObjectURL(item.file);
-    $('opening-preview').src = item.url || opening.url;
     $('opening-text').textContent = `Opening ${item.name} (${(item.file.size / 1e6).toFixed(1)} MB)…`;
     $('opening').hidden = false;
     document.body.classList.add('is-opening');
-    // Longer than 300 ms in all: the bar says it is still working.
-    opening.timer = setTimeout(() => $('opening').classList.add('is-slow'), 200);
+    opening.timer = setTimeout(() => {
+      // The queue's own URL of the file where it has one: the browser decodes the picture once for both.
+      if (!item.url) opening.url = URL.createObjectURL(item.file);
+      $('opening-preview').src = item.url || opening.url;
+      $('opening').classList.add('is-slow');
+    }, 200);
   }, 100);
 }
 
@@ -313,6 +319,7 @@ function hideOpening() {
   document.body.classList.remove('is-opening');
   if (opening.url) URL.revokeObjectURL(opening.url);
   opening.url = null;
+  $('opening-preview').removeAttribute('src');
 }
 
 /** Extracts again with the current settings (a control changed); the locked colors keep their places. */
