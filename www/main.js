@@ -215,11 +215,13 @@ function viewCall(type, payload, { seq, item, settings }) {
 
 /** Opens a queued image; the current one stays on screen until this one has its palette. */
 async function openItem(item) {
-  await ready;
-  const seq = ++state.seq;
-  // A new image while another is opened: drop that work with its worker.
-  if (state.opening) engine.cancelAll();
+  // A new image while another is opened: drop that work with its worker. Marked at once, so that
+  // removing this image before the engine is ready is seen (removed()) and it is then not opened.
+  if (state.opening && state.opening.item !== item) engine.cancelAll();
   state.opening = { item };
+  await ready;
+  if (item.removed || !state.opening || state.opening.item !== item) return;
+  const seq = ++state.seq;
   item.failed = false;
   const t0 = performance.now();
   status.busy(seq);
