@@ -291,7 +291,7 @@ async function openItem(item) {
 
 // ---- while an image opens: its name at once, then (past 300 ms) the browser's own picture of the file and a bar ----
 
-const opening = { timer: 0, url: null };
+const opening = { timer: 0 };
 /**
  * Shows `item` being opened (request `seq`) unless it opens within a blink
  * (a still the worker holds). The picture waits for 300 ms: the browser
@@ -306,9 +306,8 @@ function showOpening(item, seq) {
     $('opening').hidden = false;
     document.body.classList.add('is-opening');
     opening.timer = setTimeout(() => {
-      // The queue's own URL of the file where it has one: the browser decodes the picture once for both.
-      if (!item.url) opening.url = URL.createObjectURL(item.file);
-      $('opening-preview').src = item.url || opening.url;
+      // The queue's URL of the file (it owns it): the browser decodes the picture once for both.
+      $('opening-preview').src = item.url;
       $('opening').classList.add('is-slow');
     }, 200);
   }, 100);
@@ -319,8 +318,6 @@ function hideOpening() {
   $('opening').hidden = true;
   $('opening').classList.remove('is-slow');
   document.body.classList.remove('is-opening');
-  if (opening.url) URL.revokeObjectURL(opening.url);
-  opening.url = null;
   $('opening-preview').removeAttribute('src');
 }
 

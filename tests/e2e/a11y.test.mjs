@@ -3,24 +3,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
-import { openApp, choose, waitForPalette, image, imagesMissing, useBrowser } from './helpers.mjs';
+import { openApp, choose, waitForPalette, image, imagesMissing, useBrowser, axe } from './helpers.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
 const skip = imagesMissing ? `skipped: ${imagesMissing}` : false;
 
 const env = useBrowser();
 
-async function axe(page) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { resultTypes: ['violations'], runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] }),
-  );
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 for (const colorScheme of ['dark', 'light']) {
   test(`axe finds no serious problem (${colorScheme}), before and after an image`, { skip }, async () => {

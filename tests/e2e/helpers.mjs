@@ -15,6 +15,7 @@ import assert from 'node:assert/strict';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import zlib from 'node:zlib';
+import { createRequire } from 'node:module';
 import { PNG } from 'pngjs';
 import { CHROMIUM, launch } from './chromium.mjs';
 
@@ -379,4 +380,21 @@ export async function engineDefaults(browser, server) {
   } finally {
     await page.close();
   }
+}
+
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+
+/**
+ * What axe-core finds on the page (WCAG 2.1 A and AA, best practices), one
+ * line each; only the serious and critical ones unless `every`. The page's
+ * policy forbids axe's inline script: open it with `bypassCSP: true`.
+ */
+export async function axe(page, { every = false } = {}) {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { resultTypes: ['violations'], runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] }),
+  );
+  return result.violations
+    .filter((v) => every || v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }

@@ -7,7 +7,6 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { writeFile } from 'node:fs/promises';
 import { PNG } from 'pngjs';
@@ -26,23 +25,15 @@ import {
   deltaE,
   artifactPath,
   engineDefaults,
+  axe,
 } from './helpers.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
 const skip = imagesMissing ? `skipped: ${imagesMissing}` : false;
 const env = useBrowser('cinepal-page-');
 
 const LANDSCAPE = 'okolors_louvre_night.jpg'; // 1514×1000
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true, deviceScaleFactor: 2 };
 
-async function axe(page) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { resultTypes: ['violations'], runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] }),
-  );
-  return result.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** The boxes of the still, the swatch list and the main actions, and the window's height. */
 const boxes = (page) =>
@@ -257,7 +248,7 @@ test('phone: a swipe over the swatches scrolls; a long press or the chip drags; 
       return out;
     });
     assert.deepEqual(small, []);
-    assert.deepEqual(await axe(page), [], 'axe on a phone');
+    assert.deepEqual(await axe(page, { every: true }), [], 'axe on a phone');
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();
@@ -269,12 +260,12 @@ test('phone, dark: the same layout, and axe finds nothing', { skip }, async () =
   const { context, page } = await openApp(env.browser, env.server, { ...PHONE, colorScheme: 'dark', bypassCSP: true });
   try {
     await page.screenshot({ path: await artifactPath('page-390-empty-dark.png') });
-    assert.deepEqual(await axe(page), [], 'empty');
+    assert.deepEqual(await axe(page, { every: true }), [], 'empty');
     await choose(page, image(LANDSCAPE));
     await waitForPalette(page, LANDSCAPE);
     await page.screenshot({ path: await artifactPath('page-390-dark.png'), fullPage: true });
     assert.equal(await page.isVisible('#swatches li:first-child .tool-remove'), true, 'a swatch shows its buttons to a finger');
-    assert.deepEqual(await axe(page), [], 'loaded');
+    assert.deepEqual(await axe(page, { every: true }), [], 'loaded');
   } finally {
     await context.close();
   }
@@ -361,17 +352,17 @@ test('keyboard: "Choose images…" opens the picker with Enter and Space; the fo
     const pass = runs.slice(0, runs.findIndex((x, i) => i > 0 && !['stage', 'swatches', 'extras', 'panel'].includes(x)));
     assert.deepEqual(pass, ['stage', 'swatches', 'extras', 'panel'], `in the order of the layout, no jumping back: ${runs.join(' ')}`);
 
-    assert.deepEqual(await axe(page), [], 'loaded');
+    assert.deepEqual(await axe(page, { every: true }), [], 'loaded');
     await page.click('#advanced summary');
     await page.click('#scatter-panel summary');
     await page.click('#compare-panel summary');
     await page.waitForSelector('#compare button[data-method]', { timeout: 30_000 });
-    assert.deepEqual(await axe(page), [], 'panels open');
+    assert.deepEqual(await axe(page, { every: true }), [], 'panels open');
     const bad = path.join(env.tmp, 'not-an-image.jpg');
     await writeFile(bad, 'this is text, not a JPEG');
     await choose(page, bad);
     await page.waitForSelector('#alert-box.is-shown');
-    assert.deepEqual(await axe(page), [], 'an error shown');
+    assert.deepEqual(await axe(page, { every: true }), [], 'an error shown');
   } finally {
     await context.close();
   }

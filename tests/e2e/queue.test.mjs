@@ -11,15 +11,12 @@
 
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createRequire } from 'node:module';
 import { copyFile, mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import { PNG } from 'pngjs';
-import { openApp, choose, waitForPalette, hexes, download, image, imagesMissing, useBrowser } from './helpers.mjs';
+import { openApp, choose, waitForPalette, hexes, download, image, imagesMissing, useBrowser, axe } from './helpers.mjs';
 
-const require = createRequire(import.meta.url);
-const AXE = require.resolve('axe-core/axe.min.js');
 const skip = imagesMissing ? `skipped: ${imagesMissing}` : false;
 
 const LOUVRE = 'okolors_louvre_night.jpg';
@@ -40,15 +37,6 @@ const env = useBrowser('cinepal-queue-', async ({ tmp }) => {
   }
 });
 
-async function axe(page) {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(() =>
-    window.axe.run(document, { resultTypes: ['violations'], runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice'] }),
-  );
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-}
 
 /** The queue as shown: [{name, state, label, title, current}]. */
 function entries(page) {
