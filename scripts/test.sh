@@ -16,9 +16,10 @@ cargo clippy --lib --no-default-features -- -D warnings
 
 echo "== engine tests (unit, property, integration, CLI, doctests)"
 # A CMYK press profile for the color tests (Ghostscript's, used from the system).
-if [ ! -f /usr/share/color/icc/ghostscript/default_cmyk.icc ]; then
+# ffmpeg makes the test films (tests/film.rs, tests/e2e).
+if [ ! -f /usr/share/color/icc/ghostscript/default_cmyk.icc ] || ! command -v ffmpeg >/dev/null; then
     as_root apt-get update
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libgs-common
+    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends libgs-common ffmpeg
 fi
 cargo test --release
 

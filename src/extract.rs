@@ -193,7 +193,7 @@ fn drop_represented(
 }
 
 /// Clusters the weighted colors into swatches (in the clustering's order).
-fn swatches_of(colors: &WeightedColors, options: &Options) -> Vec<Swatch> {
+pub(crate) fn swatches_of(colors: &WeightedColors, options: &Options) -> Vec<Swatch> {
     let total = colors.counted as f64;
     let k = options.colors.get();
     if colors.exact && colors.len() <= k {

@@ -534,3 +534,78 @@ impl Still {
         Ok(o.into())
     }
 }
+
+/// A film being scanned: frames pushed one at a time (in time order) are
+/// reduced at once and never kept ([`crate::film`]); shots are reported as
+/// they are found, and `finish` gives the shots, the barcode's columns and
+/// the film's palette.
+#[wasm_bindgen(js_name = Film)]
+pub struct FilmScan {
+    options: Options,
+    scanner: Option<crate::film::Scanner>,
+    film: Option<crate::film::Film>,
+}
+
+#[wasm_bindgen(js_class = Film)]
+impl FilmScan {
+    /// A scan whose shots' palettes are extracted with `options` (`colors`, `method`, `sort`, …; not `keep`).
+    #[wasm_bindgen(constructor)]
+    pub fn new(options: &JsValue) -> JsResult<FilmScan> {
+        report_panics();
+        let options: Options = from_js(options, "options")?;
+        let scanner = crate::film::Scanner::new(options.clone()).map_err(js_error)?;
+        Ok(FilmScan { options, scanner: Some(scanner), film: None })
+    }
+
+    /// Adds the frame at `time` seconds (`rgba`: `width × height` straight-alpha
+    /// RGBA pixels, as `ImageData.data` or `VideoFrame.copyTo` give them).
+    /// Returns `{column, shots}`: the frame's barcode column and the shots
+    /// ended by it (or by the frames before it), each once.
+    pub fn push(&mut self, width: u32, height: u32, rgba: &[u8], time: f64) -> JsResult<JsValue> {
+        let scanner = self
+            .scanner
+            .as_mut()
+            .ok_or_else(|| js_error(Error::InvalidOption("the scan is finished: start a new Film".into())))?;
+        crate::decode::check_size(width, height, &self.options.limits()).map_err(js_error)?;
+        let image = Image::from_rgba(width, height, rgba.to_vec()).map_err(js_error)?;
+        let frame = crate::film::Frame::new(&image, time, &self.options).map_err(js_error)?;
+        drop(image);
+        scanner.push(frame).map_err(js_error)?;
+        let column = *scanner.columns().last().expect("a column was pushed");
+        Ok(to_js(&serde_json::json!({ "column": column, "shots": scanner.new_shots() })))
+    }
+
+    /// Ends the film at `end` seconds (its duration; `undefined`: a frame
+    /// interval after the last frame) and returns `{shots, columns, colors}`
+    /// (every shot, every column with the shot it belongs to or `null`, and the
+    /// film's palette). The barcode can then be drawn.
+    pub fn finish(&mut self, end: Option<f64>) -> JsResult<JsValue> {
+        let scanner =
+            self.scanner.take().ok_or_else(|| js_error(Error::InvalidOption("the scan is already finished".into())))?;
+        let film = scanner.finish(end).map_err(js_error)?;
+        let out = to_js(&film);
+        self.film = Some(film);
+        Ok(out)
+    }
+
+    /// The finished film's barcode as RGBA pixels, `width × height`
+    /// (`undefined`: one column a frame, one row), each column its frames'
+    /// `"mean"` (default) or `"dominant"` color.
+    pub fn barcode(
+        &self,
+        color: Option<String>,
+        width: Option<u32>,
+        height: Option<u32>,
+    ) -> JsResult<Uint8ClampedArray> {
+        let film = self
+            .film
+            .as_ref()
+            .ok_or_else(|| js_error(Error::InvalidOption("the barcode is drawn once the scan is finished".into())))?;
+        let which = match color {
+            Some(c) => crate::film::BarcodeColor::parse(&c).map_err(js_error)?,
+            None => crate::film::BarcodeColor::Mean,
+        };
+        let img = crate::film::barcode(&film.columns, which, width, height).map_err(js_error)?;
+        Ok(Uint8ClampedArray::from(img.data()))
+    }
+}

@@ -15,6 +15,7 @@ use std::sync::{Condvar, Mutex};
 use std::time::Instant;
 
 use cinepal::choice::{allowed, Choice, Named};
+use cinepal::film::{self, BarcodeColor, Scanner};
 use cinepal::{
     region::Region, render, ColorCount, Error, ExportContext, Format, Image, Limits, Method, Options, RenderOptions,
     Sampling, Sort, Space,
@@ -27,7 +28,7 @@ use clap::Parser;
 /// With several images, their palettes are printed in the order given
 /// (`--format json`: one JSON object a line) while they are worked on in
 /// parallel.
-#[derive(Parser, Debug)]
+#[derive(Parser, Debug, Clone)]
 #[command(name = "cinepal", version, about, max_term_width = 100)]
 struct Cli {
     /// the images (- for stdin)
@@ -102,9 +103,53 @@ struct Cli {
     #[arg(long)]
     keep_alpha: bool,
 
+    /// IMAGE is a stream of frames (PNG or JPEG files one after another, as from
+    /// `ffmpeg -i film.mkv -vf fps=1 -f image2pipe -c:v png -`): print one palette a frame as JSON Lines
+    /// ({"frame": i, "time": s, "colors": [...], ...}), then one line a shot ({"shot": i, "start": s, ...})
+    /// and the film's palette ({"film": {...}})
+    #[arg(long)]
+    frames: bool,
+
+    /// with --frames, the stream's frames per second (frame i is at i / R seconds) [default: 1]
+    #[arg(long, value_name = "R", value_parser = positive_seconds)]
+    fps: Option<f64>,
+
+    /// with --frames, write the film's color barcode (PNG): one column a frame, time left to right
+    #[arg(long, value_name = "FILE")]
+    barcode: Option<PathBuf>,
+
+    /// with --barcode, its size in pixels [default: one pixel column a frame, a quarter as high]
+    #[arg(long, value_name = "WxH", value_parser = barcode_size)]
+    barcode_size: Option<(u32, u32)>,
+
+    /// with --barcode, each frame's mean color (in linear light) or its dominant one [default: mean]
+    #[arg(long, value_name = "C", value_parser = |s: &str| BarcodeColor::parse(s))]
+    barcode_color: Option<BarcodeColor>,
+
+    /// with --frames, write the film's palette as a strip (PNG)
+    #[arg(long, value_name = "FILE")]
+    film_palette: Option<PathBuf>,
+
     /// images worked on at once [default: the number of cores]
     #[arg(short, long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
     jobs: Option<u32>,
+}
+
+fn positive_seconds(s: &str) -> Result<f64, String> {
+    match s.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && v > 0.0 && v <= 1000.0 => Ok(v),
+        _ => Err(format!("{s:?} is not a frame rate: a number of frames per second above 0, at most 1000")),
+    }
+}
+
+fn barcode_size(s: &str) -> Result<(u32, u32), String> {
+    let bad = || format!("{s:?} is not a size: WIDTHxHEIGHT in pixels, such as 1920x400");
+    let (w, h) = s.trim().split_once(['x', 'X']).ok_or_else(bad)?;
+    let (w, h): (u32, u32) = (w.parse().map_err(|_| bad())?, h.parse().map_err(|_| bad())?);
+    if w == 0 || h == 0 || w > 65_535 || h > 65_535 {
+        return Err(format!("{s:?}: a barcode is 1 to 65,535 pixels on each side"));
+    }
+    Ok((w, h))
 }
 
 /// The kept colors as one value (clap would read a `Vec` as repeated options).
@@ -158,6 +203,13 @@ fn format_names(keep: impl Fn(Format) -> bool) -> String {
 
 /// A failure and its exit status.
 struct Failure(u8, String);
+
+impl Failure {
+    /// The same failure, said of frame `n` of a stream.
+    fn about_frame(self, n: usize) -> Failure {
+        Failure(self.0, format!("frame {n}: {}", self.1))
+    }
+}
 
 impl From<Error> for Failure {
     fn from(e: Error) -> Failure {
@@ -485,6 +537,16 @@ fn try_main() -> Result<(), Failure> {
         }
         Err(e) => return Err(usage(clap_message(&e))),
     };
+    let frame_only = cli.fps.is_some() || cli.barcode.is_some() || cli.film_palette.is_some();
+    if frame_only && !cli.frames {
+        return Err(usage("--fps, --barcode and --film-palette go with --frames"));
+    }
+    if (cli.barcode_size.is_some() || cli.barcode_color.is_some()) && cli.barcode.is_none() {
+        return Err(usage("--barcode-size and --barcode-color go with --barcode FILE"));
+    }
+    if cli.frames {
+        return frames(&cli);
+    }
     let job = Job::new(&cli)?;
     if !job.several {
         return print(&process(&job, 0, &cli.inputs[0])?);
@@ -492,6 +554,84 @@ fn try_main() -> Result<(), Failure> {
     let jobs =
         cli.jobs.map(|j| j as usize).unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
     process_all(&job, &cli.inputs, jobs)
+}
+
+/// `--frames`: the palettes of a stream of frames, its shots, barcode and film palette.
+fn frames(cli: &Cli) -> Result<(), Failure> {
+    if cli.inputs.len() != 1 {
+        return Err(usage("--frames reads one stream of frames (a file, or - for stdin)"));
+    }
+    if cli.output.is_some() || cli.out_dir.is_some() || cli.strip || cli.keep.is_some() {
+        return Err(usage(
+            "--frames writes JSON Lines, --barcode and --film-palette: not -o, --out-dir, --strip or --keep",
+        ));
+    }
+    if cli.format != Format::Json && cli.format != Format::default() {
+        return Err(usage(format!("--frames writes JSON Lines: --format {} does not apply", cli.format)));
+    }
+    let job = Job::new(&Cli { inputs: vec!["frames".into()], ..cli.clone() })?;
+    let input = &cli.inputs[0];
+    let cannot = |e: std::io::Error| Failure(3, format!("cannot read {input:?}: {e}"));
+    let reader: Box<dyn std::io::BufRead> = if input == "-" {
+        Box::new(std::io::stdin().lock())
+    } else {
+        Box::new(std::io::BufReader::new(std::fs::File::open(input).map_err(cannot)?))
+    };
+    let fps = cli.fps.unwrap_or(1.0);
+    let mut stream = cinepal::ImageStream::new(reader);
+    let mut scanner = Scanner::new(job.options.clone())?;
+    let line = |v: serde_json::Value| print((v.to_string() + "\n").as_bytes());
+    let mut n = 0usize;
+    while let Some(bytes) = stream.next_image(&job.limits)? {
+        let image = cinepal::decode_vec(bytes, &job.limits).map_err(|e| Failure::from(e).about_frame(n))?;
+        let time = n as f64 / fps;
+        let started = Instant::now();
+        let palette = cinepal::extract(&image, &job.options).map_err(|e| Failure::from(e).about_frame(n))?;
+        let seconds = started.elapsed().as_secs_f64();
+        scanner.push(film::Frame::new(&image, time, &job.options)?)?;
+        drop(image);
+        let mut v = serde_json::to_value(cinepal::export::Report::new(&palette, Some(seconds))).expect("serializes");
+        let fields = v.as_object_mut().expect("an object");
+        let mut out = serde_json::Map::new();
+        out.insert("frame".into(), n.into());
+        out.insert("time".into(), time.into());
+        out.append(fields);
+        line(out.into())?;
+        n += 1;
+    }
+    if n == 0 {
+        return Err(Failure(4, format!("{input:?} holds no frame: a stream of PNG or JPEG files was expected")));
+    }
+    let film = scanner.finish(Some(n as f64 / fps))?;
+    for shot in &film.shots {
+        let mut v = serde_json::to_value(shot).expect("serializes");
+        let fields = v.as_object_mut().expect("an object");
+        let index = fields.remove("index").expect("an index");
+        let mut out = serde_json::Map::new();
+        out.insert("shot".into(), index);
+        out.append(fields);
+        line(out.into())?;
+    }
+    line(serde_json::json!({ "film": {
+        "frames": n,
+        "duration": n as f64 / fps,
+        "shots": film.shots.len(),
+        "colors": film.colors,
+    }}))?;
+    if let Some(path) = &cli.barcode {
+        let (w, h) = cli.barcode_size.unwrap_or((n as u32, (n as u32 / 4).max(1)));
+        let img = film::barcode(&film.columns, cli.barcode_color.unwrap_or_default(), Some(w), Some(h))?;
+        write_png(path, &img)?;
+    }
+    if let Some(path) = &cli.film_palette {
+        let img = render::render_strip(
+            1200,
+            &film.colors,
+            &RenderOptions { proportional: cli.proportional, ..RenderOptions::default() },
+        )?;
+        write_png(path, &img)?;
+    }
+    Ok(())
 }
 
 fn internal_error(p: Box<dyn std::any::Any + Send>) -> String {

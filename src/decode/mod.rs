@@ -7,12 +7,14 @@ use image::{DynamicImage, ImageFormat, ImageReader};
 use crate::error::{Error, Result};
 use crate::image::Image;
 
+mod frames;
 mod jpeg;
 #[cfg(feature = "all-formats")]
 mod other;
 mod png;
 mod profile;
 
+pub use self::frames::ImageStream;
 pub use self::profile::{is_srgb_profile, ColorInfo};
 
 use self::jpeg::{check_jpeg, decode_jpeg, decode_jpeg_vec};
