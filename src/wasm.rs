@@ -293,6 +293,19 @@ impl Still {
         Ok(Still::of(image, performance_now() - t0))
     }
 
+    /// A small picture of the still, at most `side` pixels on its long side,
+    /// for the page to show while the palette is extracted:
+    /// `{width, height, rgba: Uint8ClampedArray}`.
+    pub fn thumbnail(&self, side: u32) -> JsValue {
+        let t = self.image.thumbnail(side);
+        let out = js_sys::Object::new();
+        let set = |k: &str, v: &JsValue| js_sys::Reflect::set(&out, &k.into(), v).expect("a plain object");
+        set("width", &t.width().into());
+        set("height", &t.height().into());
+        set("rgba", &Uint8ClampedArray::from(t.data()).into());
+        out.into()
+    }
+
     /// Width in pixels, after EXIF orientation.
     #[wasm_bindgen(getter)]
     pub fn width(&self) -> u32 {

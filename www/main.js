@@ -186,6 +186,7 @@ function viewCall(type, payload, { seq, item, settings }) {
   let shown = null;
   const onPartial = (p) => {
     if (seq !== state.seq) return;
+    if (p.preview) return showPreview(p.preview);
     showSwatches(p.palette, item.name, seq);
     shown = clock();
     $('opening-text').textContent = `${p.palette.count} colors found; drawing the still…`;
@@ -261,6 +262,8 @@ async function openItem(item) {
         colors: shared,
         last: last && last.palette.colors,
         saved: last && last.saved,
+        // The long side of the preview shown while the palette is extracted (a placeholder for a moment: CSS pixels).
+        preview: Math.round(Math.min(960, Math.max(480, window.innerWidth))),
       },
       { seq, item, settings },
     );
@@ -289,14 +292,16 @@ async function openItem(item) {
   refreshExtras();
 }
 
-// ---- while an image opens: its name at once, then (past 300 ms) the browser's own picture of the file and a bar ----
+// ---- while an image opens: its name at once, its picture as soon as the engine has decoded it, a bar past 300 ms ----
 
 const opening = { timer: 0 };
 /**
  * Shows `item` being opened (request `seq`) unless it opens within a blink
- * (a still the worker holds). The picture waits for 300 ms: the browser
- * decoding the file beside the engine would slow a quick opening (on two
- * cores, by 35 to 65 ms: BENCHMARKS.md).
+ * (a still the worker holds): its name at 100 ms, a bar at 300 ms, and its
+ * picture as soon as the engine has decoded it (showPreview: a small picture
+ * the worker makes in a few ms, before the palette is extracted; the
+ * browser's own decoding of the file beside the engine's cost 35 to 65 ms
+ * on two cores, BENCHMARKS.md).
  */
 function showOpening(item, seq) {
   hideOpening();
@@ -305,20 +310,29 @@ function showOpening(item, seq) {
     $('opening-text').textContent = `Opening ${item.name} (${(item.file.size / 1e6).toFixed(1)} MB)…`;
     $('opening').hidden = false;
     document.body.classList.add('is-opening');
-    opening.timer = setTimeout(() => {
-      // The queue's URL of the file (it owns it): the browser decodes the picture once for both.
-      $('opening-preview').src = item.url;
-      $('opening').classList.add('is-slow');
-    }, 200);
+    opening.timer = setTimeout(() => $('opening').classList.add('is-slow'), 200);
   }, 100);
+}
+
+/** The engine's preview of the still being opened ({width, height, rgba}), shown at once. */
+function showPreview({ width, height, rgba }) {
+  const canvas = $('opening-preview');
+  canvas.width = width;
+  canvas.height = height;
+  canvas.getContext('2d').putImageData(new ImageData(rgba, width, height), 0, 0);
+  $('opening-text').textContent = 'Finding its colors…';
+  $('opening').hidden = false;
+  $('opening').classList.add('has-preview');
+  document.body.classList.add('is-opening');
 }
 
 function hideOpening() {
   clearTimeout(opening.timer);
   $('opening').hidden = true;
-  $('opening').classList.remove('is-slow');
+  $('opening').classList.remove('is-slow', 'has-preview');
   document.body.classList.remove('is-opening');
-  $('opening-preview').removeAttribute('src');
+  const canvas = $('opening-preview');
+  canvas.width = canvas.height = 0;
 }
 
 /** Extracts again with the current settings (a control changed); the locked colors keep their places. */

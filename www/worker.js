@@ -4,7 +4,8 @@
 // answers tagged messages:
 //   request  {id, type, payload}
 //   answer   {id, type: 'result', payload} | {id, type: 'error', name, message, payload?}
-//            {id, type: 'partial', payload}   (the palette, before it is drawn)
+//            {id, type: 'partial', payload}   (an opened still's preview {preview: {width, height, rgba}},
+//                                             then the palette, before it is drawn)
 // The page's settings object goes to the engine as it is (its keys are those
 // of defaults()); reorders are indices into the colors as shown, as
 // still.reorder takes them.
@@ -344,7 +345,7 @@ self.cinepalMemory = memory;
  * extraction does not give them back. The previous image stays held (and on
  * screen if this fails).
  */
-async function open({ key, file, settings, colors, last, saved }, receivedAt) {
+async function open({ key, file, settings, colors, last, saved, preview }, receivedAt) {
   const t0 = performance.now();
   // When each step ended (clock()), for the page's timings.
   const steps = { received: receivedAt, started: clock() };
@@ -352,6 +353,11 @@ async function open({ key, file, settings, colors, last, saved }, receivedAt) {
   if (held && saved && mine(key, saved)) return view(still(key).restore(mine(key, saved)), t0, false);
   const fresh = held ? held.still : await decoded(file, settings, steps);
   steps.decoded = clock();
+  // While the palette is extracted, a small picture of the still (a few ms): the page shows it at once.
+  if (!held && preview) {
+    const t = fresh.thumbnail(preview);
+    self.postMessage({ id: currentId, type: 'partial', payload: { preview: t } }, [t.rgba.buffer]);
+  }
   let palette;
   try {
     palette = fresh.extract(settings);

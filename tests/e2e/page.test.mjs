@@ -368,7 +368,7 @@ test('keyboard: "Choose images…" opens the picker with Enter and Space; the fo
   }
 });
 
-test('while a large image opens: its preview at once, then a bar; both go when its palette is shown', { skip }, async () => {
+test('while a large image opens: its name, a bar, its picture as soon as it is decoded; all go when its palette is shown', { skip }, async () => {
   const { context, page } = await openApp(env.browser, env.server);
   try {
     // What the page shows, in the order it shows it (a MutationObserver, no timing assumed).
@@ -377,8 +377,20 @@ test('while a large image opens: its preview at once, then a bar; both go when i
       const opening = document.getElementById('opening');
       const note = (what) => window.__seen.at(-1) !== what && window.__seen.push(what);
       new MutationObserver(() => {
-        const img = document.getElementById('opening-preview');
-        if (!opening.hidden && img.src.startsWith('blob:')) note('preview');
+        const canvas = document.getElementById('opening-preview');
+        if (!opening.hidden && !opening.classList.contains('has-preview')) note('name');
+        if (!opening.hidden && opening.classList.contains('has-preview') && canvas.width > 0) {
+          note('preview');
+          // Its picture, as drawn: its size and whether it has something in it.
+          const px = canvas.getContext('2d').getImageData(0, 0, canvas.width, canvas.height).data;
+          let min = 255;
+          let max = 0;
+          for (let i = 0; i < px.length; i += 4 * 97) {
+            min = Math.min(min, px[i + 1]);
+            max = Math.max(max, px[i + 1]);
+          }
+          window.__preview ??= { width: canvas.width, height: canvas.height, range: max - min };
+        }
         if (!opening.hidden && opening.classList.contains('is-slow')) note('bar');
         if (opening.hidden && window.__seen.length) note('gone');
         if (document.querySelector('#swatches li')) note('swatches');
@@ -386,13 +398,17 @@ test('while a large image opens: its preview at once, then a bar; both go when i
     });
     await choose(page, image('okolors_lake_mendota_22mp.jpg'));
     await waitForPalette(page, 'okolors_lake_mendota_22mp.jpg');
-    const seen = await page.evaluate(() => window.__seen);
-    assert.deepEqual(seen.slice(0, 2), ['preview', 'bar'], `the preview, then the bar: ${seen}`);
-    assert.ok(seen.indexOf('swatches') > seen.indexOf('bar'), `the swatches after: ${seen}`);
+    const { seen, preview } = await page.evaluate(() => ({ seen: window.__seen, preview: window.__preview }));
+    assert.equal(seen[0], 'name', `the name first: ${seen}`);
+    assert.ok(seen.includes('bar'), `a bar (the 22 MP photo takes over 300 ms): ${seen}`);
+    assert.ok(seen.indexOf('preview') > 0 && seen.indexOf('preview') < seen.indexOf('swatches'), `the picture before the swatches: ${seen}`);
+    // The engine's picture of the photo (3839 × 5758): its shape, at most 960 px, not blank.
+    assert.ok(preview.height <= 960 && preview.height >= 480, JSON.stringify(preview));
+    assert.ok(Math.abs(preview.width / preview.height - 3839 / 5758) < 0.01, JSON.stringify(preview));
+    assert.ok(preview.range > 40, `the preview shows the photo: ${JSON.stringify(preview)}`);
     assert.equal(await page.isVisible('#opening'), false, 'the preview goes once the still is drawn');
     assert.equal(await page.isVisible('#composite'), true);
-    const text = await page.textContent('#opening-text');
-    assert.match(text, /colors found; drawing the still|Opening okolors_lake_mendota_22mp\.jpg/);
+    assert.equal(await page.evaluate(() => document.getElementById('opening-preview').width), 0, 'its pixels let go');
   } finally {
     await context.close();
   }
