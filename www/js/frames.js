@@ -232,14 +232,17 @@ export function openVideo(file, { signal } = {}) {
     });
   }
 
-  /** What the worker holds open: {decoders, frames, jobs} (the tests check that a cancel closes the decoder). */
+  /**
+   * What the worker holds: {decoders, frames (VideoFrames open), jobs (scans and frameAt running),
+   * fed (chunks decoded so far), ready (reduced frames waiting)}; the tests check cancel and back-pressure by it.
+   */
   function stats() {
     return new Promise((resolve, reject) => {
       if (closed) return resolve({ decoders: 0, frames: 0, jobs: 0, closed: true });
       const id = nextId++;
       handlers.set(id, (msg) => {
         handlers.delete(id);
-        if (msg.type === 'stats') resolve({ decoders: msg.decoders, frames: msg.frames, jobs: msg.jobs });
+        if (msg.type === 'stats') resolve({ decoders: msg.decoders, frames: msg.frames, jobs: msg.jobs, fed: msg.fed, ready: msg.ready });
         else reject(aborted());
       });
       worker.postMessage({ type: 'stats', id });
