@@ -152,12 +152,13 @@ async function scan(options = {}, { center = 0.5, timeout = 60_000 } = {}) {
       window.blocked.longTasks.length = 0;
       try {
         const info = await video.info;
-        for await (const f of video.scan(options)) {
+        const scan = video.scan(options);
+        for await (const f of scan) {
           frames.push({ index: f.index, time: f.time, width: f.width, height: f.height, mean: mean(f), ms: performance.now() - t0 });
         }
         // A long task is reported after it ends: give the observer a turn.
         await new Promise((resolve) => setTimeout(resolve, 100));
-        return { info, frames, stats: await video.stats(), longTasks: [...window.blocked.longTasks] };
+        return { info, frames, done: await scan.done, stats: await video.stats(), longTasks: [...window.blocked.longTasks] };
       } catch (e) {
         return { error: { name: e.name, message: e.message }, frames };
       } finally {
@@ -224,6 +225,23 @@ test('a chosen rate: samples at k/rate, within one frame', { skip }, async () =>
   assert.equal(r.error, undefined, JSON.stringify(r.error));
   assert.equal(r.frames.length, 40);
   r.frames.forEach((f, k) => assert.ok(Math.abs(f.time - k / 2) < 1 / FPS, `sample ${k} at ${f.time}`));
+});
+
+test('sparse samples skip the frames nothing refers to, and are the same pictures as in a full scan', { skip }, async () => {
+  await choose('moving.mp4');
+  const all = await scan({}, { center: 1 });
+  const some = await scan({ rate: 4 }, { center: 1 });
+  assert.equal(some.frames.length, 16);
+  // x264's B-frames that no other frame refers to are not decoded unless sampled.
+  console.log(`# sparse: ${some.done.fed} of ${some.done.frames} frames decoded for ${some.frames.length} samples`);
+  assert.ok(some.done.fed < some.done.frames, `${some.done.fed} of ${some.done.frames} decoded`);
+  assert.equal(all.done.fed, all.done.frames);
+  for (const f of some.frames) {
+    const same = all.frames.find((g) => Math.abs(g.time - f.time) < 1e-6);
+    assert.ok(same, `no frame at ${f.time} in the full scan`);
+    const d = Math.max(...f.mean.map((v, c) => Math.abs(v - same.mean[c])));
+    assert.ok(d < 0.01, `the frame at ${f.time} differs by ${d} from the full scan's`);
+  }
 });
 
 test('the sampling rule: every frame of a short clip, ~3000 samples for a longer one, at least 2 a second', { skip }, async () => {
