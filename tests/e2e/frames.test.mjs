@@ -263,6 +263,7 @@ for (const name of ['cuts.mp4', 'fragmented.mp4', 'cuts.webm', 'recorded.webm'])
     assert.equal(r.error, undefined, JSON.stringify(r.error));
     assert.equal(r.frames.length, 6 * FPS, `${r.frames.length} frames`);
     assert.ok(Math.abs(r.info.duration - 6) < 1 / FPS, `duration ${r.info.duration}`);
+    assert.match(r.info.codec, name.endsWith('.webm') ? /^vp09\./ : /^avc1\./);
     const worst = SHOTS.map(() => 0);
     for (const f of r.frames) {
       const shot = Math.floor(f.time / 2 + 1e-6);
@@ -313,8 +314,9 @@ test('one frame at full resolution matches ffmpeg\u2019s decoding of the source 
   const before = diff(frame(n - 1));
   const afterIt = diff(frame(n + 1));
   console.log(`# full frame at ${still.time}: mean |Δ| ${here.toFixed(2)} levels against ffmpeg's frame ${n}, ${before.toFixed(2)} and ${afterIt.toFixed(2)} against its neighbours`);
-  // The browser's chroma upsampling differs from swscale's by a level or two at edges.
-  assert.ok(here < 3, `the frame differs by ${here.toFixed(2)} levels on average`);
+  // The browser's chroma upsampling differs from swscale's at the pattern's
+  // colored edges: 2.8 levels on average measured; the neighbouring frames are 9 to 10 away.
+  assert.ok(here < 4, `the frame differs by ${here.toFixed(2)} levels on average`);
   assert.ok(here < before / 2 && here < afterIt / 2, 'the neighbouring frames match as well: not the frame at that time');
 });
 

@@ -388,9 +388,9 @@ async function scan(msg) {
     dec.decoder.addEventListener('dequeue', () => state.changed());
     // Back-pressure: no more input while the page has frames to take, or the decoder has enough.
     const hold = () =>
-      job.ready.length >= READY_MAX || openFrames >= 4
+      job.ready.length >= READY_MAX
         ? 'page'
-        : dec.decoder.decodeQueueSize > 8 || outstanding > 24
+        : openFrames >= 4 || dec.decoder.decodeQueueSize > 8 || outstanding > 24
           ? 'decoder'
           : null;
     await feed(dec, wanted, state, hold, (k) => {
@@ -399,7 +399,7 @@ async function scan(msg) {
     if (state.error) throw state.error;
     if (state.cancelled) return;
     await withWatchdog(dec.decoder.flush(), state);
-    await chain;
+    await withWatchdog(chain, state);
     if (state.error) throw state.error;
     // The last frames go as the page takes them.
     while (!state.cancelled && job.ready.length) {
