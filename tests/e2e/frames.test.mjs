@@ -244,6 +244,25 @@ test('sparse samples skip the frames nothing refers to, and are the same picture
   }
 });
 
+test('progress: (0, total) first, then one call a frame up to (total, total)', { skip }, async () => {
+  await choose('long.mp4');
+  const r = await env.page.evaluate(async () => {
+    const video = window.framesModule.openVideo(document.getElementById('file').files[0]);
+    const calls = [];
+    const scan = video.scan({ rate: 3, onProgress: (done, total) => calls.push([done, total]) });
+    let n = 0;
+    for await (const f of scan) void f, n++;
+    const total = await scan.total;
+    video.close();
+    return { calls, n, total };
+  });
+  assert.equal(r.total, 60);
+  assert.equal(r.n, 60);
+  assert.deepEqual(r.calls[0], [0, 60]);
+  assert.equal(r.calls.length, 61);
+  r.calls.forEach(([done, total], k) => assert.deepEqual([done, total], [k, 60]));
+});
+
 test('the sampling rule: every frame of a short clip, ~3000 samples for a longer one, at least 2 a second', { skip }, async () => {
   const rates = await env.page.evaluate(() => {
     const { samplingRate } = window.framesModule;
