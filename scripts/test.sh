@@ -27,11 +27,6 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
     as_root apt-get update
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium chromium-driver
 fi
-# ffmpeg makes the test videos of tests/e2e/frames.test.mjs (H.264, VP9, HEVC, MPEG-4 Part 2, 4K60).
-if ! command -v ffmpeg >/dev/null; then
-    as_root apt-get update
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ffmpeg
-fi
 scripts/build.sh --tools-only # the wasm32 target, wasm-bindgen-cli and its test runner
 
 echo "== wasm lints"
