@@ -46,7 +46,7 @@
 //! - **The barcode**: one column per sampled frame, time running left to
 //!   right, each its frame's mean (or dominant) color.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use serde::Serialize;
 
@@ -116,14 +116,8 @@ impl Frame {
         };
         let colors = weighted_colors_in(small, region, 1, options.alpha_threshold, 0)?;
         let mean = linear_mean(small, region, options.alpha_threshold);
-        Ok(Frame {
-            time,
-            mean,
-            dominant: dominant(&colors),
-            flat: spread(&colors) < FLAT,
-            hist: histogram(&colors),
-            colors,
-        })
+        let (hist, dominant, spread) = features(&colors);
+        Ok(Frame { time, mean, dominant, flat: spread < FLAT, hist, colors })
     }
 }
 
@@ -185,21 +179,32 @@ fn linear_mean(image: &Image, rect: Rect, alpha_threshold: u8) -> [u8; 3] {
     sum.map(|s| color::quantize(color::linear_to_srgb(s / n) * 255.0))
 }
 
-/// A color's place on the histogram's axes: per channel, from 0 to `LEVELS`,
-/// even in lightness (the cube root of linear light), as the grid's levels.
-fn level_coords(c: [f64; 3]) -> [f64; 3] {
-    c.map(|v| libm::cbrt(color::srgb_to_linear((v / 255.0).clamp(0.0, 1.0))) * LEVELS as f64)
-}
-
-/// The soft histogram of a frame's weighted colors (sums to 1).
-fn histogram(colors: &WeightedColors) -> Vec<f32> {
-    let mut h = vec![0f64; BINS];
+/// The soft histogram (sums to 1), the dominant color (the mean of the
+/// heaviest 8 × 8 × 8 cell) and the spread (the root mean square ΔE_ok to
+/// the mean) of a frame's weighted colors, in one pass: linear light and
+/// each color's place on the histogram's axes (the cube root of linear
+/// light: levels even in lightness, as the grid's) by tables of the 256
+/// levels, interpolated (the colors are means); Oklab from that linear light.
+fn features(colors: &WeightedColors) -> (Vec<f32>, [u8; 3], f64) {
+    let lut: [f64; 256] = std::array::from_fn(|v| color::srgb_to_linear(v as f64 / 255.0));
+    let axis: [f64; 256] = std::array::from_fn(|v| libm::cbrt(lut[v]) * LEVELS as f64);
+    let at = |table: &[f64; 256], v: f64| {
+        let v = v.clamp(0.0, 255.0);
+        let i = (v as usize).min(254);
+        let f = v - i as f64;
+        table[i] * (1.0 - f) + table[i + 1] * f
+    };
     let total: f64 = colors.weights.iter().sum();
+    let mut h = vec![0f64; BINS];
+    let mut cells = vec![[0f64; 4]; BINS];
+    let mut lab = Vec::with_capacity(colors.len());
     for (&c, &w) in colors.colors.iter().zip(&colors.weights) {
+        let lin = c.map(|v| at(&lut, v));
+        let u = c.map(|v| at(&axis, v));
         // Trilinear: the weight shared between the two nearest bin centers on each axis.
-        let parts = level_coords(c).map(|u| {
+        let parts = u.map(|u| {
             let t = (u - 0.5).clamp(0.0, (LEVELS - 1) as f64);
-            let i = (t.floor() as usize).min(LEVELS - 2);
+            let i = (t as usize).min(LEVELS - 2);
             let f = t - i as f64;
             [(i, 1.0 - f), (i + 1, f)]
         });
@@ -210,38 +215,25 @@ fn histogram(colors: &WeightedColors) -> Vec<f32> {
                 }
             }
         }
-    }
-    h.into_iter().map(|v| (v / total) as f32).collect()
-}
-
-/// The mean of the heaviest of the frame's 8 × 8 × 8 cells.
-fn dominant(colors: &WeightedColors) -> [u8; 3] {
-    let mut cells: HashMap<usize, [f64; 4]> = HashMap::new();
-    for (&c, &w) in colors.colors.iter().zip(&colors.weights) {
-        let [r, g, b] = level_coords(c).map(|u| (u as usize).min(LEVELS - 1));
-        let cell = cells.entry((r * LEVELS + g) * LEVELS + b).or_default();
+        let [r, g, b] = u.map(|u| (u as usize).min(LEVELS - 1));
+        let cell = &mut cells[(r * LEVELS + g) * LEVELS + b];
         cell[0] += w;
         for k in 0..3 {
             cell[k + 1] += w * c[k];
         }
+        lab.push(color::linear_to_oklab(lin));
     }
-    let best = cells.into_iter().max_by(|a, b| a.1[0].total_cmp(&b.1[0]).then(b.0.cmp(&a.0))).expect("a color").1;
-    [1, 2, 3].map(|k| color::quantize(best[k] / best[0]))
-}
-
-/// The root mean square Oklab distance of a frame's colors to their mean.
-fn spread(colors: &WeightedColors) -> f64 {
-    let total: f64 = colors.weights.iter().sum();
-    let points: Vec<Oklab> = colors.colors.iter().map(|&c| color::srgb_to_oklab(c)).collect();
+    let best = cells.iter().enumerate().max_by(|a, b| a.1[0].total_cmp(&b.1[0]).then(b.0.cmp(&a.0))).expect("a cell").1;
+    let dominant = [1, 2, 3].map(|k| color::quantize(best[k] / best[0]));
     let mut mean = [0.0; 3];
-    for (p, &w) in points.iter().zip(&colors.weights) {
+    for (p, &w) in lab.iter().zip(&colors.weights) {
         mean[0] += p.l * w / total;
         mean[1] += p.a * w / total;
         mean[2] += p.b * w / total;
     }
     let m = Oklab { l: mean[0], a: mean[1], b: mean[2] };
-    let var: f64 = points.iter().zip(&colors.weights).map(|(p, &w)| p.delta_e(m).powi(2) * w / total).sum();
-    var.sqrt()
+    let var: f64 = lab.iter().zip(&colors.weights).map(|(p, &w)| p.delta_e(m).powi(2) * w / total).sum();
+    (h.into_iter().map(|v| (v / total) as f32).collect(), dominant, var.sqrt())
 }
 
 /// The distance between two histograms: half the sum of their absolute differences, from 0 to 1.
@@ -339,7 +331,9 @@ struct Building {
     frames: usize,
     flat: bool,
     after: Option<Change>,
-    cells: HashMap<u32, [f64; 4]>,
+    /// Per grid cell: pixels, and the sums of their R, G and B (1 MiB, allocated when the shot starts).
+    cells: Vec<[f64; 4]>,
+    levels: [u8; 256],
     hist_sum: Vec<f64>,
     /// (frame, time, histogram) of every `stride`-th frame.
     candidates: Vec<(usize, f64, Vec<f32>)>,
@@ -355,7 +349,8 @@ impl Building {
             frames: 0,
             flat: true,
             after,
-            cells: HashMap::new(),
+            cells: Vec::new(),
+            levels: crate::histogram::levels(),
             hist_sum: vec![0.0; BINS],
             candidates: Vec::new(),
             stride: 1,
@@ -365,14 +360,16 @@ impl Building {
     fn add(&mut self, index: usize, frame: &Frame) {
         if self.frames == 0 {
             (self.first, self.start) = (index, frame.time);
+            self.cells = vec![[0.0; 4]; 1 << (3 * crate::histogram::BIN_BITS)];
         }
         self.last = index;
         self.frames += 1;
         self.flat &= frame.flat;
         for (&c, &w) in frame.colors.colors.iter().zip(&frame.colors.weights) {
-            // Keyed by the rounded mean: entries of neighbouring frames in one cell merge; means stay exact.
-            let key = c.map(|v| color::quantize(v) as u32);
-            let cell = self.cells.entry((key[0] << 16) | (key[1] << 8) | key[2]).or_default();
+            // Keyed by the grid's cell of the rounded mean (at most 32,768, whatever the shot's length):
+            // the same cell of every frame merges; means stay exact.
+            let key = crate::histogram::cell_index(&self.levels, c.map(color::quantize));
+            let cell = &mut self.cells[key];
             cell[0] += w;
             for k in 0..3 {
                 cell[k + 1] += w * c[k];
@@ -644,14 +641,13 @@ fn typical_step(columns: &[Column]) -> f64 {
     d[d.len() / 2]
 }
 
-/// A shot's merged cells as weighted colors (in a fixed order).
-fn shot_colors(cells: &HashMap<u32, [f64; 4]>) -> WeightedColors {
-    let mut entries: Vec<(&u32, &[f64; 4])> = cells.iter().collect();
-    entries.sort_unstable_by_key(|e| *e.0);
-    let counted = entries.iter().map(|e| e.1[0]).sum::<f64>().round() as u64;
+/// A shot's merged cells as weighted colors (in the grid's order).
+fn shot_colors(cells: &[[f64; 4]]) -> WeightedColors {
+    let used: Vec<&[f64; 4]> = cells.iter().filter(|c| c[0] > 0.0).collect();
+    let counted = used.iter().map(|c| c[0]).sum::<f64>().round() as u64;
     WeightedColors {
-        colors: entries.iter().map(|e| [e.1[1] / e.1[0], e.1[2] / e.1[0], e.1[3] / e.1[0]]).collect(),
-        weights: entries.iter().map(|e| e.1[0]).collect(),
+        colors: used.iter().map(|c| [c[1] / c[0], c[2] / c[0], c[3] / c[0]]).collect(),
+        weights: used.iter().map(|c| c[0]).collect(),
         exact: false,
         counted: counted.max(1),
     }

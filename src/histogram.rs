@@ -52,7 +52,7 @@ impl WeightedColors {
 const BLOCK_PIXELS: usize = 1 << 24;
 
 #[inline]
-fn cell_index(lut: &[u8; 256], [r, g, b]: [u8; 3]) -> usize {
+pub(crate) fn cell_index(lut: &[u8; 256], [r, g, b]: [u8; 3]) -> usize {
     ((lut[r as usize] as usize) << (2 * BIN_BITS)) | ((lut[g as usize] as usize) << BIN_BITS) | lut[b as usize] as usize
 }
 
@@ -60,7 +60,7 @@ fn cell_index(lut: &[u8; 256], [r, g, b]: [u8; 3]) -> usize {
 /// lightness of that value's gray (the cube root of linear light), so dark
 /// cells are as narrow perceptually as light ones. (Uniform sRGB levels would
 /// lump 0..=7, a span of 13 ΔE_ok, into one cell, and 248..=255, a span of 2.)
-fn levels() -> [u8; 256] {
+pub(crate) fn levels() -> [u8; 256] {
     std::array::from_fn(|v| {
         let l = libm::cbrt(crate::color::srgb_to_linear(v as f64 / 255.0));
         ((l * LEVELS as f64) as usize).min(LEVELS - 1) as u8
