@@ -43,6 +43,9 @@ use crate::idct::scalar::{idct_int, idct_int_1x1};
 pub mod avx2;
 #[cfg(feature = "neon")]
 pub mod neon;
+// cinepal: simd128 (see CINEPAL.md)
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+pub mod wasm32;
 
 pub mod scalar;
 
@@ -71,6 +74,14 @@ pub fn choose_idct_func(options: &DecoderOptions) -> IDCTPtr {
             };
         }
     }
+    // cinepal: simd128 when compiled in (`+simd128`), off with `set_use_unsafe(false)`.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        if options.use_unsafe() {
+            debug!("Using wasm simd128 integer IDCT");
+            return wasm32::idct_wasm_simd;
+        }
+    }
     debug!("Using scalar integer IDCT");
     // use generic one
     return idct_int;
@@ -92,6 +103,15 @@ pub fn choose_idct_4x4_func(_options: &DecoderOptions) -> IDCTPtr {
                 // SAFETY: `options.use_avx2()` only returns true if avx2 is supported.
                 unsafe { avx2::idct_avx2_4x4(a,b,c) }
             };
+        }
+    }
+
+    // cinepal: the full simd128 IDCT is exact for these blocks too, and writes
+    // nothing into the coefficients (so those outside the 4x4 stay zero).
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    {
+        if _options.use_unsafe() {
+            return wasm32::idct_wasm_simd;
         }
     }
 

@@ -160,7 +160,14 @@
 )]
 // no_std compatibility
 #![deny(clippy::std_instead_of_alloc, clippy::alloc_instead_of_core)]
-#![cfg_attr(not(any(feature = "x86", feature = "neon")), forbid(unsafe_code))]
+#![cfg_attr(
+    not(any(
+        feature = "x86",
+        feature = "neon",
+        all(target_arch = "wasm32", target_feature = "simd128")
+    )),
+    forbid(unsafe_code)
+)]
 #![cfg_attr(not(feature = "std"), no_std)]
 #![cfg_attr(feature = "portable_simd", feature(portable_simd))]
 #![macro_use]
@@ -183,6 +190,9 @@ mod huffman;
 mod idct;
 #[cfg(fuzzing)]
 pub mod idct;
+// cinepal: the kernels, for tests of the SIMD paths against the scalar code (CINEPAL.md).
+#[doc(hidden)]
+pub mod kernels;
 mod marker;
 mod mcu;
 mod mcu_prog;

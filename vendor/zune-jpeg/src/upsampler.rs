@@ -88,7 +88,10 @@ mod avx2;
 mod neon;
 #[cfg(feature = "portable_simd")]
 mod portable_simd;
-mod scalar;
+pub(crate) mod scalar;
+// cinepal: simd128 (see CINEPAL.md)
+#[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+mod wasm32;
 
 // choose the best possible implementation for this platform
 #[allow(unused_variables)]
@@ -108,6 +111,11 @@ pub fn choose_horizontal_samp_function(options: &DecoderOptions) -> UpSampler {
             // SAFETY: `options.use_neon()` only returns true if neon is supported.
             unsafe { neon::upsample_horizontal_neon(a, b, c, d, e) }
         };
+    }
+    // cinepal: simd128 when compiled in (`+simd128`), off with `set_use_unsafe(false)`.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if options.use_unsafe() {
+        return wasm32::upsample_horizontal_wasm_simd;
     }
     #[cfg(feature = "portable_simd")]
     return portable_simd::upsample_horizontal_simd;
@@ -132,6 +140,11 @@ pub fn choose_hv_samp_function(options: &DecoderOptions) -> UpSampler {
             unsafe { neon::upsample_hv_neon(a, b, c, d, e) }
         };
     }
+    // cinepal: simd128 when compiled in (`+simd128`), off with `set_use_unsafe(false)`.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if options.use_unsafe() {
+        return wasm32::upsample_hv_wasm_simd;
+    }
     #[cfg(feature = "portable_simd")]
     return portable_simd::upsample_hv_simd;
     return scalar::upsample_hv;
@@ -154,6 +167,11 @@ pub fn choose_v_samp_function(options: &DecoderOptions) -> UpSampler {
             // SAFETY: `options.use_neon()` only returns true if neon is supported.
             unsafe { neon::upsample_vertical_neon(a, b, c, d, e) }
         };
+    }
+    // cinepal: simd128 when compiled in (`+simd128`), off with `set_use_unsafe(false)`.
+    #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    if options.use_unsafe() {
+        return wasm32::upsample_vertical_wasm_simd;
     }
     #[cfg(feature = "portable_simd")]
     return portable_simd::upsample_vertical_simd;
