@@ -108,10 +108,11 @@ pub fn choose_idct_4x4_func(_options: &DecoderOptions) -> IDCTPtr {
 
     // cinepal: the full simd128 IDCT is exact for these blocks too, and writes
     // nothing into the coefficients (so those outside the 4x4 stay zero).
+    // Without the room for 8 rows, the scalar 4x4 IDCT.
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
     {
         if _options.use_unsafe() {
-            return wasm32::idct_wasm_simd;
+            return wasm32::idct_wasm_simd_4x4;
         }
     }
 

@@ -30,10 +30,20 @@ fn load8(v: &[i16; 16], at: usize) -> v128 {
     unsafe { v128_load(half.as_ptr().cast()) }
 }
 
-/// `(bias + a * ca + b * cb) >> YUV_PREC` for the 8 lanes of `a` and `b`
-/// (i16), in i32, narrowed with saturation to i16.
+/// `(y + a * ca) >> YUV_PREC` for the 8 lanes of `a` (i16) and the 4 + 4 of
+/// `y` (i32), in i32, narrowed with saturation to i16.
 #[inline(always)]
-fn mix(y_lo: v128, y_hi: v128, a: v128, ca: i16, b: v128, cb: i16) -> v128 {
+fn mix1(y_lo: v128, y_hi: v128, a: v128, ca: i16) -> v128 {
+    let ca = i16x8_splat(ca);
+    let lo = i32x4_add(y_lo, i32x4_extmul_low_i16x8(a, ca));
+    let hi = i32x4_add(y_hi, i32x4_extmul_high_i16x8(a, ca));
+    let shift = YUV_PREC as u32;
+    i16x8_narrow_i32x4(i32x4_shr(lo, shift), i32x4_shr(hi, shift))
+}
+
+/// `(y + a * ca + b * cb) >> YUV_PREC`, as [`mix1`].
+#[inline(always)]
+fn mix2(y_lo: v128, y_hi: v128, a: v128, ca: i16, b: v128, cb: i16) -> v128 {
     let ca = i16x8_splat(ca);
     let cb = i16x8_splat(cb);
     let lo = i32x4_add(i32x4_add(y_lo, i32x4_extmul_low_i16x8(a, ca)), i32x4_extmul_low_i16x8(b, cb));
@@ -47,7 +57,8 @@ fn mix(y_lo: v128, y_hi: v128, a: v128, ca: i16, b: v128, cb: i16) -> v128 {
 fn ycbcr_to_rgb_planes(y: &[i16; 16], cb: &[i16; 16], cr: &[i16; 16]) -> (v128, v128, v128) {
     let bias = i16x8_splat(128);
     let rnd = i32x4_splat(i32::from(YUV_RND));
-    let y_cf = i16x8_splat(Y_CF);
+    // y * Y_CF is y << 14, exactly (no i32 overflows for an i16).
+    const _: () = assert!(Y_CF == 1 << 14);
     let zero = i16x8_splat(0);
 
     let mut r = [zero; 2];
@@ -58,12 +69,12 @@ fn ycbcr_to_rgb_planes(y: &[i16; 16], cb: &[i16; 16], cr: &[i16; 16]) -> (v128, 
         let cbv = i16x8_sub(load8(cb, 8 * half), bias);
         let crv = i16x8_sub(load8(cr, 8 * half), bias);
 
-        let y_lo = i32x4_add(i32x4_extmul_low_i16x8(yv, y_cf), rnd);
-        let y_hi = i32x4_add(i32x4_extmul_high_i16x8(yv, y_cf), rnd);
+        let y_lo = i32x4_add(i32x4_shl(i32x4_extend_low_i16x8(yv), 14), rnd);
+        let y_hi = i32x4_add(i32x4_shl(i32x4_extend_high_i16x8(yv), 14), rnd);
 
-        r[half] = mix(y_lo, y_hi, crv, CR_CF, zero, 0);
-        g[half] = mix(y_lo, y_hi, crv, C_G_CR_COEF_1, cbv, C_G_CB_COEF_2);
-        b[half] = mix(y_lo, y_hi, cbv, CB_CF, zero, 0);
+        r[half] = mix1(y_lo, y_hi, crv, CR_CF);
+        g[half] = mix2(y_lo, y_hi, crv, C_G_CR_COEF_1, cbv, C_G_CB_COEF_2);
+        b[half] = mix1(y_lo, y_hi, cbv, CB_CF);
     }
     (
         u8x16_narrow_i16x8(r[0], r[1]),
@@ -72,16 +83,21 @@ fn ycbcr_to_rgb_planes(y: &[i16; 16], cb: &[i16; 16], cr: &[i16; 16]) -> (v128, 
     )
 }
 
+/// Stores `v` at `out[at..at + 16]`.
+///
+/// # Safety
+/// `out` must be valid for writes of `at + 16` bytes.
 #[inline(always)]
-fn store16(out: &mut [u8], at: usize, v: v128) {
-    let dst: &mut [u8; 16] = (&mut out[at..at + 16]).try_into().unwrap();
-    // SAFETY: 16 bytes; wasm stores need no alignment.
-    unsafe { v128_store(dst.as_mut_ptr().cast(), v) }
+unsafe fn store16(out: *mut u8, at: usize, v: v128) {
+    // SAFETY: the caller's contract; wasm stores need no alignment.
+    unsafe { v128_store(out.add(at).cast(), v) }
 }
 
 /// 16 pixels of YCbCr to RGB, written at `output[*pos..*pos + 48]`.
 pub fn ycbcr_to_rgb_wasm_simd(y: &[i16; 16], cb: &[i16; 16], cr: &[i16; 16], output: &mut [u8], pos: &mut usize) {
-    let out = output.get_mut(*pos..*pos + 48).expect("Slice to small cannot write");
+    // The one bounds check, before any computation: V8 copies computations into
+    // the branches of checks between them and the stores.
+    let out = output.get_mut(*pos..*pos + 48).expect("Slice to small cannot write").as_mut_ptr();
     let (r, g, b) = ycbcr_to_rgb_planes(y, cb, cr);
 
     // r0 g0 r1 g1 … r7 g7 and r8 g8 … r15 g15
@@ -97,15 +113,18 @@ pub fn ycbcr_to_rgb_wasm_simd(y: &[i16; 16], cb: &[i16; 16], cr: &[i16; 16], out
     // b10 r11 g11 b11 … r15 g15 b15
     let o2 = u8x16_shuffle::<26, 6, 7, 27, 8, 9, 28, 10, 11, 29, 12, 13, 30, 14, 15, 31>(rg_hi, b);
 
-    store16(out, 0, o0);
-    store16(out, 16, o1);
-    store16(out, 32, o2);
+    // SAFETY: `out` holds 48 bytes.
+    unsafe {
+        store16(out, 0, o0);
+        store16(out, 16, o1);
+        store16(out, 32, o2);
+    }
     *pos += 48;
 }
 
 /// 16 pixels of YCbCr to RGBA (alpha 255), written at `output[*pos..*pos + 64]`.
 pub fn ycbcr_to_rgba_wasm_simd(y: &[i16; 16], cb: &[i16; 16], cr: &[i16; 16], output: &mut [u8], pos: &mut usize) {
-    let out = output.get_mut(*pos..*pos + 64).expect("Slice to small cannot write");
+    let out = output.get_mut(*pos..*pos + 64).expect("Slice to small cannot write").as_mut_ptr();
     let (r, g, b) = ycbcr_to_rgb_planes(y, cb, cr);
     let a = u8x16_splat(255);
 
@@ -114,9 +133,12 @@ pub fn ycbcr_to_rgba_wasm_simd(y: &[i16; 16], cb: &[i16; 16], cr: &[i16; 16], ou
     let ba_lo = u8x16_shuffle::<0, 16, 1, 17, 2, 18, 3, 19, 4, 20, 5, 21, 6, 22, 7, 23>(b, a);
     let ba_hi = u8x16_shuffle::<8, 24, 9, 25, 10, 26, 11, 27, 12, 28, 13, 29, 14, 30, 15, 31>(b, a);
 
-    store16(out, 0, i16x8_shuffle::<0, 8, 1, 9, 2, 10, 3, 11>(rg_lo, ba_lo));
-    store16(out, 16, i16x8_shuffle::<4, 12, 5, 13, 6, 14, 7, 15>(rg_lo, ba_lo));
-    store16(out, 32, i16x8_shuffle::<0, 8, 1, 9, 2, 10, 3, 11>(rg_hi, ba_hi));
-    store16(out, 48, i16x8_shuffle::<4, 12, 5, 13, 6, 14, 7, 15>(rg_hi, ba_hi));
+    // SAFETY: `out` holds 64 bytes.
+    unsafe {
+        store16(out, 0, i16x8_shuffle::<0, 8, 1, 9, 2, 10, 3, 11>(rg_lo, ba_lo));
+        store16(out, 16, i16x8_shuffle::<4, 12, 5, 13, 6, 14, 7, 15>(rg_lo, ba_lo));
+        store16(out, 32, i16x8_shuffle::<0, 8, 1, 9, 2, 10, 3, 11>(rg_hi, ba_hi));
+        store16(out, 48, i16x8_shuffle::<4, 12, 5, 13, 6, 14, 7, 15>(rg_hi, ba_hi));
+    }
     *pos += 64;
 }
