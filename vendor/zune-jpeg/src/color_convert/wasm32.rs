@@ -9,10 +9,11 @@
 //! WebAssembly simd128 YCbCr to RGB(A) conversion (added for cinepal, see
 //! CINEPAL.md).
 //!
-//! A port of the NEON routines (`neon64.rs`): the scalar formulas
-//! (`scalar.rs`) in 32-bit lanes, each i16 product widened exactly
-//! (`extmul`), then a saturating narrowing to i16 and to u8, which is the
-//! scalar `clamp(0, 255)` of the same i32. The output is bit-identical to
+//! After the NEON routines (`neon64.rs`): the scalar formulas (`scalar.rs`)
+//! in 32-bit lanes, the sums of i16 products as exact dot products
+//! (`i32x4.dot_i16x8_s`), then a saturating narrowing to i16 and to u8, which
+//! is the scalar `clamp(0, 255)` of the same i32; byte shuffles interleave
+//! the channels. The output is bit-identical to
 //! [`ycbcr_to_rgb_inner_16_scalar`](super::scalar::ycbcr_to_rgb_inner_16_scalar)
 //! and the RGBA one.
 
@@ -30,63 +31,62 @@ fn load8(v: &[i16; 16], at: usize) -> v128 {
     unsafe { v128_load(half.as_ptr().cast()) }
 }
 
-/// `(y + a * ca) >> YUV_PREC` for the 8 lanes of `a` (i16) and the 4 + 4 of
-/// `y` (i32), in i32, narrowed with saturation to i16.
+/// `(a_lo · ca, a_hi · ca) + bias >> YUV_PREC`, narrowed with saturation to
+/// i16: `a_lo` and `a_hi` hold pairs of i16s, each pair multiplied by the
+/// pair `ca` and summed (exactly, in i32: `i32x4.dot_i16x8_s`).
 #[inline(always)]
-fn mix1(y_lo: v128, y_hi: v128, a: v128, ca: i16) -> v128 {
-    let ca = i16x8_splat(ca);
-    let lo = i32x4_add(y_lo, i32x4_extmul_low_i16x8(a, ca));
-    let hi = i32x4_add(y_hi, i32x4_extmul_high_i16x8(a, ca));
+fn dot_shift(a_lo: v128, a_hi: v128, ca: v128, b_lo: v128, b_hi: v128) -> v128 {
     let shift = YUV_PREC as u32;
+    let lo = i32x4_add(i32x4_dot_i16x8(a_lo, ca), b_lo);
+    let hi = i32x4_add(i32x4_dot_i16x8(a_hi, ca), b_hi);
     i16x8_narrow_i32x4(i32x4_shr(lo, shift), i32x4_shr(hi, shift))
 }
 
-/// `(y + a * ca + b * cb) >> YUV_PREC`, as [`mix1`].
+/// Interleaves the 16-bit lanes of `a` and `b`: the low four, the high four.
 #[inline(always)]
-fn mix2(y_lo: v128, y_hi: v128, a: v128, ca: i16, b: v128, cb: i16) -> v128 {
-    let ca = i16x8_splat(ca);
-    let cb = i16x8_splat(cb);
-    let lo = i32x4_add(i32x4_add(y_lo, i32x4_extmul_low_i16x8(a, ca)), i32x4_extmul_low_i16x8(b, cb));
-    let hi = i32x4_add(i32x4_add(y_hi, i32x4_extmul_high_i16x8(a, ca)), i32x4_extmul_high_i16x8(b, cb));
-    let shift = YUV_PREC as u32;
-    i16x8_narrow_i32x4(i32x4_shr(lo, shift), i32x4_shr(hi, shift))
+fn zip16(a: v128, b: v128) -> (v128, v128) {
+    (i16x8_shuffle::<0, 8, 1, 9, 2, 10, 3, 11>(a, b), i16x8_shuffle::<4, 12, 5, 13, 6, 14, 7, 15>(a, b))
 }
 
 /// R, G and B of 16 pixels, each a u8x16 (clamped to 0..=255).
+///
+/// The scalar sums, `y * Y_CF + YUV_RND + cr * CR_CF` and so on, as dot
+/// products of interleaved pairs: (y, cr)·(Y_CF, CR_CF) + YUV_RND for R,
+/// (y, cr)·(Y_CF, C_G_CR_COEF_1) + (cb, 1)·(C_G_CB_COEF_2, YUV_RND) for G,
+/// (y, cb)·(Y_CF, CB_CF) + YUV_RND for B; every product and sum is exact in i32.
 #[inline(always)]
 fn ycbcr_to_rgb_planes(y: &[i16; 16], cb: &[i16; 16], cr: &[i16; 16]) -> (v128, v128, v128) {
     let bias = i16x8_splat(128);
     let rnd = i32x4_splat(i32::from(YUV_RND));
-    // y * Y_CF is y << 14, exactly (no i32 overflows for an i16).
-    const _: () = assert!(Y_CF == 1 << 14);
-    let zero = i16x8_splat(0);
+    let c_r = i16x8(Y_CF, CR_CF, Y_CF, CR_CF, Y_CF, CR_CF, Y_CF, CR_CF);
+    let c_b = i16x8(Y_CF, CB_CF, Y_CF, CB_CF, Y_CF, CB_CF, Y_CF, CB_CF);
+    let c_g1 = i16x8(Y_CF, C_G_CR_COEF_1, Y_CF, C_G_CR_COEF_1, Y_CF, C_G_CR_COEF_1, Y_CF, C_G_CR_COEF_1);
+    let c_g2 = i16x8(C_G_CB_COEF_2, YUV_RND, C_G_CB_COEF_2, YUV_RND, C_G_CB_COEF_2, YUV_RND, C_G_CB_COEF_2, YUV_RND);
+    let one = i16x8_splat(1);
 
-    let mut r = [zero; 2];
-    let mut g = [zero; 2];
-    let mut b = [zero; 2];
-    for half in 0..2 {
-        let yv = load8(y, 8 * half);
-        let cbv = i16x8_sub(load8(cb, 8 * half), bias);
-        let crv = i16x8_sub(load8(cr, 8 * half), bias);
+    // 8 pixels from `at` (a function called twice, not a loop: LLVM kept a
+    // loop's arrays in the shadow stack).
+    let half = |at: usize| {
+        let yv = load8(y, at);
+        let cbv = i16x8_sub(load8(cb, at), bias);
+        let crv = i16x8_sub(load8(cr, at), bias);
 
-        let y_lo = i32x4_add(i32x4_shl(i32x4_extend_low_i16x8(yv), 14), rnd);
-        let y_hi = i32x4_add(i32x4_shl(i32x4_extend_high_i16x8(yv), 14), rnd);
+        let (ycr_lo, ycr_hi) = zip16(yv, crv);
+        let (ycb_lo, ycb_hi) = zip16(yv, cbv);
+        let (cb1_lo, cb1_hi) = zip16(cbv, one);
 
-        r[half] = mix1(y_lo, y_hi, crv, CR_CF);
-        g[half] = mix2(y_lo, y_hi, crv, C_G_CR_COEF_1, cbv, C_G_CB_COEF_2);
-        b[half] = mix1(y_lo, y_hi, cbv, CB_CF);
-    }
-    (
-        u8x16_narrow_i16x8(r[0], r[1]),
-        u8x16_narrow_i16x8(g[0], g[1]),
-        u8x16_narrow_i16x8(b[0], b[1]),
-    )
+        let r = dot_shift(ycr_lo, ycr_hi, c_r, rnd, rnd);
+        let b = dot_shift(ycb_lo, ycb_hi, c_b, rnd, rnd);
+        let g_lo = i32x4_dot_i16x8(cb1_lo, c_g2);
+        let g_hi = i32x4_dot_i16x8(cb1_hi, c_g2);
+        let g = dot_shift(ycr_lo, ycr_hi, c_g1, g_lo, g_hi);
+        (r, g, b)
+    };
+    let (r0, g0, b0) = half(0);
+    let (r1, g1, b1) = half(8);
+    (u8x16_narrow_i16x8(r0, r1), u8x16_narrow_i16x8(g0, g1), u8x16_narrow_i16x8(b0, b1))
 }
 
-/// Stores `v` at `out[at..at + 16]`.
-///
-/// # Safety
-/// `out` must be valid for writes of `at + 16` bytes.
 #[inline(always)]
 unsafe fn store16(out: *mut u8, at: usize, v: v128) {
     // SAFETY: the caller's contract; wasm stores need no alignment.
