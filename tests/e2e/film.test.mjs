@@ -284,6 +284,8 @@ test('screenshots of the film view: wide and phone, dark and light', { skip }, a
         await waitForFramePalette(page, /^clip-/);
         await page.waitForFunction(() => [...document.querySelectorAll('.shot-thumb')].every((c) => c.width > 16));
         if (colorScheme === 'light' && w > 1000) assert.deepEqual(await axe(page, { every: true }), [], 'the film view, light');
+        // From the top (the settings beside the film are sticky: scrolled, a full-page picture shows them lower).
+        await page.evaluate(() => window.scrollTo(0, 0));
         await page.screenshot({ path: await artifactPath(`film-${w}x${h}-${colorScheme}.png`), fullPage: true });
       } finally {
         await context.close();
