@@ -375,3 +375,38 @@ test('bad films: a clear message; the page, its film and its palette stay', { sk
     await context.close();
   }
 });
+
+test('a film pasted or dropped on the page opens in the film view; one without a type is known by its extension', { skip }, async () => {
+  const { context, page } = await openApp(env.browser, env.server);
+  try {
+    const b64 = readFileSync(env.clip).toString('base64');
+    const give = (how, name, type) =>
+      page.evaluate(
+        ({ b64, how, name, type }) => {
+          const data = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+          const dt = new DataTransfer();
+          dt.items.add(new File([data], name, { type }));
+          if (how === 'paste') document.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true }));
+          else document.querySelector('.stage').dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        },
+        { b64, how, name, type },
+      );
+    await give('paste', 'pasted.mp4', 'video/mp4');
+    await page.waitForFunction(() => document.getElementById('film-title').textContent === 'pasted.mp4');
+    await scanned(page);
+    assert.equal(await page.locator('#shots [data-shot]').count(), 3);
+    await give('drop', 'dropped.mov', '');
+    await page.waitForFunction(() => document.getElementById('film-title').textContent === 'dropped.mov');
+    await scanned(page);
+    assert.equal(await page.locator('#shots [data-shot]').count(), 3);
+    // No image was queued: a film is not an image.
+    assert.equal(await page.locator('#queue li').count(), 0);
+    // Closed: the page as it was at first.
+    await page.click('#film-close');
+    assert.ok(await page.isVisible('#dropzone'));
+    assert.ok(await page.isHidden('#film'));
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
