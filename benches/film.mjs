@@ -150,6 +150,7 @@ async function inPage({ method, rate, limit, reduce }) {
   const t0 = window.chosenAt;
   window.blocked.longest = 0;
   window.blocked.longTasks.length = 0;
+  window.blocked.frames.length = 0;
   const means = [];
   let frames = 0;
   let firstAt = null;
@@ -235,6 +236,10 @@ async function inPage({ method, rate, limit, reduce }) {
     longestBlockMs: window.blocked.longest,
     longTasks: window.blocked.longTasks.length,
     longestTaskMs: Math.max(0, ...window.blocked.longTasks),
+    // The longest script run inside the long animation frames: what of the page's own code took time.
+    longestScript: window.blocked.frames
+      .flatMap((f) => f.scripts)
+      .reduce((a, x) => (!a || x.ms > a.ms ? x : a), null),
     workerStats,
     checksum: means.length ? means[means.length >> 1].map((x) => x.toFixed(1)).join(',') : '',
   };
@@ -327,7 +332,7 @@ async function main() {
         `${row.video} (${(row.bytes / 1e6).toFixed(1)} MB, ${r.info?.width}x${r.info?.height}, ${r.info?.duration?.toFixed(1)} s${r.info?.codec ? `, ${r.info.codec}` : ''}) by ${o.method}`,
         `  wall ${(r.wallMs / 1000).toFixed(1)} s from choosing the file, first frame at ${r.firstFrameMs?.toFixed(0)} ms, ${r.frames} frames (${(r.frames / (r.wallMs / 1000)).toFixed(0)}/s)`,
         r.workerStats ? `  worker: ${r.workerStats.fed} of ${r.workerStats.frames} frames decoded, ${r.workerStats.drawMs} ms reducing the ${r.workerStats.sent} sampled (${JSON.stringify(r.workerStats.calibration)})` : '  (no worker figures)',
-        `  main thread: longest task ${r.longestTaskMs.toFixed(0)} ms (${r.longTasks} over 50 ms), longest block ${r.longestBlockMs.toFixed(0)} ms`,
+        `  main thread: longest task ${r.longestTaskMs.toFixed(0)} ms (${r.longTasks} over 50 ms), longest block ${r.longestBlockMs.toFixed(0)} ms; longest script in a long frame: ${r.longestScript ? `${r.longestScript.ms.toFixed(0)} ms (${r.longestScript.invoker || r.longestScript.fn})` : 'none'}`,
         `  JS heap ${MiB(heapStart)} -> ${MiB(heapEnd)}; Chromium RSS ${MiB(rssStart)} -> peak ${MiB(rssPeak)} -> ${MiB(rssEnd)}`,
         `  load average ${load}; ${errors.length ? `errors: ${errors.join('; ')}` : 'no page errors'}`,
       ].join('\n'),

@@ -32,9 +32,11 @@ function ranges(n, m) {
 function boxPlane(src, offset, stride, pitch, W, H, w, h, out) {
   const [x0, x1] = ranges(W, w);
   const [y0, y1] = ranges(H, h);
-  // Inside a box of 4 or more source samples a side, every other one is enough.
-  const sx = (W / w >= 4 ? 2 : 1) * pitch;
-  const sy = H / h >= 4 ? 2 : 1;
+  // Inside a box of 4 to 7 source samples a side, every other one is enough;
+  // of 8 or more (4K and up), about 4 a side.
+  const step = (f) => (f >= 8 ? Math.floor(f / 4) : f >= 4 ? 2 : 1);
+  const sx = step(W / w) * pitch;
+  const sy = step(H / h);
   const acc = new Uint32Array(w);
   const cols = new Float32Array(w);
   for (let x = 0; x < w; x++) cols[x] = Math.ceil((x1[x] - x0[x]) / (sx / pitch));

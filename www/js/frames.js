@@ -7,6 +7,7 @@
 //     await reduce(f);              // the next frame is asked for only when this one is taken: back-pressure
 //   }
 //   scan.total                      // Promise of the number of samples planned
+//   scan.done                       // Promise, when it ends: {sent, fed (chunks decoded), frames (in the file), drawMs}
 //   scan.cancel()                   // or abort `signal`: no frame after it, the decoder closed
 //   const still = await video.frameAt(12.5, { format: 'bitmap' | 'rgba', signal });
 //                                   // ONE frame at full resolution: {time, width, height, bitmap | rgba}
@@ -30,9 +31,11 @@
 // detection misses none), and never more than every frame (a clip of up to
 // 3000 frames is sampled whole). A two-hour film: 2 a second, 14,400 samples.
 //
-// Memory: at most 3 reduced frames wait for the consumer and the decoder is
-// fed no more than 8 chunks ahead; the worker keeps the container's index
-// (21 bytes a frame) and reads the file by slices (4 MB at a time).
+// Memory: the decoder is fed nothing more while 3 reduced frames wait for
+// the consumer, nor more than 8 chunks ahead or 24 samples in flight (so at
+// most some 30 small frames, a few MB, whatever the film's length: 12 seen
+// in the tests); the worker keeps the container's index (21 bytes a frame)
+// and reads the file by slices (4 MB at a time).
 //
 // Errors (rejections of `info`, of the iteration or of frameAt) are Errors
 // whose `name` tells them apart: 'empty' (0 bytes, no frames), 'not-video'
@@ -232,14 +235,17 @@ export function openVideo(file, { signal } = {}) {
     });
   }
 
-  /** What the worker holds open: {decoders, frames, jobs} (the tests check that a cancel closes the decoder). */
+  /**
+   * What the worker holds: {decoders, frames (VideoFrames open), jobs (scans and frameAt running),
+   * fed (chunks decoded so far), ready (reduced frames waiting)}; the tests check cancel and back-pressure by it.
+   */
   function stats() {
     return new Promise((resolve, reject) => {
       if (closed) return resolve({ decoders: 0, frames: 0, jobs: 0, closed: true });
       const id = nextId++;
       handlers.set(id, (msg) => {
         handlers.delete(id);
-        if (msg.type === 'stats') resolve({ decoders: msg.decoders, frames: msg.frames, jobs: msg.jobs });
+        if (msg.type === 'stats') resolve({ decoders: msg.decoders, frames: msg.frames, jobs: msg.jobs, fed: msg.fed, ready: msg.ready });
         else reject(aborted());
       });
       worker.postMessage({ type: 'stats', id });
