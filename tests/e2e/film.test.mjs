@@ -81,6 +81,9 @@ const env = useBrowser('cinepal-film-', async (env) => {
   for (const [name, bytes] of Object.entries(env.bad)) writeFileSync(at(name), bytes);
   ffmpeg(['-i', env.clip, '-c:v', 'mpeg4', '-q:v', '5', at('mpeg4-part2.mp4')]);
   env.bad['mpeg4-part2.mp4'] = null;
+  // HEVC, when this ffmpeg has libx265 (Debian's has): Chromium on Linux decodes it only with hardware.
+  env.hevc = execFileSync(FFMPEG, ['-hide_banner', '-encoders']).toString().includes('libx265');
+  if (env.hevc) ffmpeg(['-i', env.clip, '-c:v', 'libx265', '-tag:v', 'hvc1', '-x265-params', 'log-level=error', at('hevc.mp4')]);
   env.badPath = (name) => at(name);
 });
 
@@ -371,6 +374,18 @@ test('bad films: a clear message; the page, its film and its palette stay', { sk
     await page.waitForFunction(() => document.getElementById('film-title').textContent === 'clip.mp4');
     await scanned(page);
     assert.equal(await page.locator('#shots [data-shot]').count(), 3);
+    // HEVC: refused by name where this browser has no HEVC decoder (Chromium on Linux without hardware), else opened.
+    if (env.hevc) {
+      await choose(page, env.badPath('hevc.mp4'));
+      await page.waitForFunction(() => document.getElementById('alert').textContent !== '' || document.getElementById('film-title').textContent === 'hevc.mp4');
+      const said = await page.textContent('#alert');
+      if (said) {
+        assert.match(said, /^“hevc\.mp4” cannot be played here: HEVC .*is not supported by this browser/, said);
+        assert.equal(await page.textContent('#film-title'), 'clip.mp4');
+      }
+      console.log(`film: hevc.mp4: ${said || 'opened (this browser decodes HEVC)'}`);
+    }
+    assert.deepEqual(page.errors, []);
   } finally {
     await context.close();
   }
