@@ -9,7 +9,7 @@
 //   in   {id, type: 'start', options}            → null
 //        {id, type: 'push', width, height, rgba, time} → {column, shots}  (rgba transferred here, dropped after)
 //        {id, type: 'finish', duration}          → {shots, columns, colors}
-//        {id, type: 'barcode', color, width, height} → a PNG Blob (or {width, height, rgba} without OffscreenCanvas)
+//        {id, type: 'barcode', color, width, height} → a PNG Blob, tagged sRGB (or {width, height, rgba} without OffscreenCanvas)
 //   out  {id, type: 'result', payload} | {id, type: 'error', name, message}
 
 import init, { Film } from './pkg/cinepal.js';
@@ -54,5 +54,6 @@ async function barcode({ color, width, height }) {
   canvas.getContext('2d').putImageData(new ImageData(rgba, width, height), 0, 0);
   const png = await canvas.convertToBlob({ type: 'image/png' });
   canvas.width = canvas.height = 0;
-  return [png];
+  // Tagged sRGB as the composite's PNG is (a viewer that manages colors shows what the page showed).
+  return [await (await import('./js/srgb-png.js')).tagSrgb(png)];
 }

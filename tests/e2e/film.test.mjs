@@ -222,8 +222,10 @@ test('a clip of three shots: the shots at their times with their stills\' palett
     // The barcode as a PNG, at the size chosen.
     await page.selectOption('#barcode-size', '1280x200');
     const [file] = await Promise.all([page.waitForEvent('download'), page.click('#barcode-download')]);
-    const png = PNG.sync.read(readFileSync(await file.path()));
+    const bytes = readFileSync(await file.path());
+    const png = PNG.sync.read(bytes);
     assert.deepEqual([png.width, png.height, file.suggestedFilename()], [1280, 200, 'clip-barcode-dominant.png']);
+    assert.equal(bytes.toString('latin1', 37, 41), 'sRGB', 'tagged sRGB after its IHDR, as the composite is');
 
     // Frame stepping: → one frame, Shift+→ one second, ← back one.
     const frame = () => page.$eval('#film-time', (o) => Number(o.dataset.frame));
