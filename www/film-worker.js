@@ -16,6 +16,10 @@ import init, { Film } from './pkg/cinepal.js';
 
 const ready = init();
 let film = null;
+// For the tests: the wasm memory (it only grows), which a long film must not keep growing.
+let wasm = null;
+ready.then((exports) => (wasm = exports));
+self.cinepalMemory = () => (wasm ? wasm.memory.buffer.byteLength : 0);
 
 self.onmessage = async ({ data: msg }) => {
   try {
