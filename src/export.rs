@@ -133,7 +133,7 @@ pub struct FormatSpec {
 /// Files are named after their image: `still.jpg` → `still-palette.json`.
 pub const FILE_SUFFIX: &str = "-palette";
 
-/// What a writer needs besides the palette. The wasm API takes `{name, proportional}`.
+/// What a writer needs besides the palette. The wasm API takes `{name, proportional, frame}`.
 #[derive(Debug, Clone, PartialEq, serde::Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct ExportContext {
@@ -144,11 +144,21 @@ pub struct ExportContext {
     /// Seconds the extraction took, written in the JSON when known.
     #[serde(skip)]
     pub seconds: Option<f64>,
+    /// The frame of a film the palette's image is (the page's "palette of this frame"), written in the JSON.
+    pub frame: Option<FrameRef>,
+}
+
+/// Where in a film a palette's image comes from: the JSON's `"frame": {"time": s}`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FrameRef {
+    /// Seconds from the film's start.
+    pub time: f64,
 }
 
 impl Default for ExportContext {
     fn default() -> ExportContext {
-        ExportContext { name: "cinepal".into(), proportional: false, seconds: None }
+        ExportContext { name: "cinepal".into(), proportional: false, seconds: None, frame: None }
     }
 }
 
@@ -231,7 +241,10 @@ impl Format {
     pub fn write(self, p: &Palette, cx: &ExportContext) -> Result<Vec<u8>> {
         Ok(match self {
             Format::Text => to_text(p).into_bytes(),
-            Format::Json => (to_json(p, cx.seconds) + "\n").into_bytes(),
+            Format::Json => {
+                let report = Report { frame: cx.frame, ..Report::new(p, cx.seconds) };
+                (serde_json::to_string(&report).expect("a palette serializes") + "\n").into_bytes()
+            }
             Format::Css => to_css(p).into_bytes(),
             Format::Gpl => to_gpl(p, &cx.name).into_bytes(),
             Format::Svg => to_svg(p, p.region.width, cx.proportional).into_bytes(),
@@ -326,12 +339,15 @@ pub struct Report<'a> {
     /// Seconds the extraction took (after decoding), to the microsecond.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub seconds: Option<f64>,
+    /// The film's frame the image is, when it is one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub frame: Option<FrameRef>,
 }
 
 impl<'a> Report<'a> {
     /// A report of `palette`, its time rounded to the microsecond.
     pub fn new(palette: &'a Palette, seconds: Option<f64>) -> Report<'a> {
-        Report { palette, seconds: seconds.filter(|t| t.is_finite()).map(|t| (t * 1e6).round() / 1e6) }
+        Report { palette, seconds: seconds.filter(|t| t.is_finite()).map(|t| (t * 1e6).round() / 1e6), frame: None }
     }
 }
 
@@ -445,5 +461,23 @@ mod tests {
             assert_eq!(f.write_in_stream("a.png", &p, &cx).is_ok(), f.streams(), "{f}");
         }
         assert!(Format::Png.is_binary());
+    }
+
+    #[test]
+    fn a_frame_of_a_film_is_written_in_the_json_and_nothing_else_changes() {
+        let p = palette();
+        let plain = String::from_utf8(Format::Json.write(&p, &ExportContext::default()).unwrap()).unwrap();
+        assert!(!plain.contains("\"frame\""), "{plain}");
+        let cx: ExportContext = serde_json::from_str(r#"{"name":"clip","frame":{"time":3.25}}"#).unwrap();
+        let json = String::from_utf8(Format::Json.write(&p, &cx).unwrap()).unwrap();
+        let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(v["frame"], serde_json::json!({"time": 3.25}));
+        let mut without = v.clone();
+        without.as_object_mut().unwrap().remove("frame");
+        assert_eq!(without, serde_json::from_str::<serde_json::Value>(&plain).unwrap());
+        // It reads back as the palette it is.
+        assert_eq!(serde_json::from_str::<Palette>(&json).unwrap().swatches.len(), p.swatches.len());
+        // A frame is a time, nothing more.
+        assert!(serde_json::from_str::<ExportContext>(r#"{"frame":{"time":1,"index":2}}"#).is_err());
     }
 }

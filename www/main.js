@@ -144,11 +144,54 @@ listenForImages({
   overlay: $('drop-overlay'),
   onFiles: (files) => addFiles(files),
 });
-/** Queues `files` and opens the first. */
-async function addFiles(files) {
+
+/** Whether `file` is a film (by its type, or its extension when the type is missing or vague). */
+const VIDEO_EXTENSIONS = /\.(mp4|m4v|mov|qt|webm|mkv|mk3d|avi|ogv|3gp)$/i;
+const isVideo = (file) => file.type.startsWith('video/') || ((!file.type || file.type === 'application/octet-stream') && VIDEO_EXTENSIONS.test(file.name || ''));
+
+/** The film view (www/js/film.js), made with the first video. */
+let film = null;
+const filmModule = later('./js/film.js');
+async function getFilm() {
+  if (film) return film;
+  const m = await filmModule();
+  film ??= m.createFilm({
+    status,
+    options: () => state.controls.settings(),
+    framePng: (bitmap) => engine.call('framePng', { bitmap }, { transfer: [bitmap] }),
+    openFrame: (file, frame) => addFiles([file], frame),
+  });
+  return film;
+}
+
+/**
+ * Files given by the person: a video opens in the film view (the last one
+ * given, one film at a time), images are queued and the first opened. Any
+ * newer file ends a scan running (a newer video once it is known readable).
+ */
+async function addFiles(files, frame) {
+  if (!frame) {
+    const videos = files.filter(isVideo);
+    files = files.filter((f) => !isVideo(f));
+    if (files.length && film) film.cancel();
+    if (videos.length) {
+      await ready;
+      (await getFilm()).open(videos.at(-1));
+    }
+    if (!files.length) return;
+  }
   downloadsModule();
   queue ??= (await queueModule()).createQueue($('queue'), { open: openItem, removed, bundle, status });
-  openItem(queue.add(files)[0]);
+  // A frame of a film opened before (and still in the list) opens again as it was left.
+  const again = frame && queue.items().find((x) => x.frame && x.frame.film === frame.film && x.frame.time === frame.time);
+  if (again) {
+    if (again !== state.item || state.opening) openItem(again);
+    return;
+  }
+  const added = queue.add(files);
+  // A frame of a film: its time goes with its palette (the JSON's "frame").
+  if (frame) added[0].frame = frame;
+  openItem(added[0]);
 }
 // An example still: fetched when chosen (not with the page), then opened as a dropped file would be.
 document.querySelector('.examples').addEventListener('click', async (event) => {
@@ -885,11 +928,19 @@ async function bundle(item) {
   const settings = last ? { ...last.settings, sort: last.palette.sort } : state.controls.settings();
   if (!last && isRect(settings.region)) settings.region = 'auto';
   const payload = { key: item.key, file: item.file, settings, last: last && last.palette.colors, type: 'image/png' };
-  const r = await engine.call('bundle', { ...payload, name: (await downloadsModule()).baseName(item.name) });
+  const { baseName } = await downloadsModule();
+  const r = await engine.call('bundle', { ...payload, ...exportOptions(item, 'json', baseName) });
   return r.png instanceof Blob ? r : { ...r, png: await composite.encode(r.png, 'image/png') };
 }
 
 // ---- downloads ----
+
+/** What an export of `item` as `format` is told: its name, and for a film's frame in the JSON, its time. */
+function exportOptions(item, format, baseName) {
+  const options = { name: baseName(item.name) };
+  if (item.frame && format === 'json') options.frame = { time: item.frame.time };
+  return options;
+}
 
 /** Saves `format` (one of defaults().formats) of what is on screen. */
 async function download(format, button) {
@@ -909,7 +960,7 @@ async function download(format, button) {
     } else {
       // Text, or bytes (a Uint8Array) for a binary format.
       const file = await withStill(item, () =>
-        engine.call('export', { key: item.key, format: format.name, options: { name: baseName(item.name) } }),
+        engine.call('export', { key: item.key, format: format.name, options: exportOptions(item, format.name, baseName) }),
       );
       blob = new Blob([file], { type: format.mime });
     }

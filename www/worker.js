@@ -276,6 +276,8 @@ async function handle({ type, payload, receivedAt }) {
       return (await import('./js/bundle.js')).bundle(payload, { stills, decoded, edit, sameColors, composite });
     case 'forget':
       return [forget(payload.key)];
+    case 'framePng':
+      return framePng(payload.bitmap);
     default:
       throw Object.assign(new Error(`unknown request '${type}'`), { name: 'invalid-input' });
   }
@@ -567,4 +569,22 @@ function compare({ key, settings, methods }) {
     return { method, colors: p.colors, ms: p.seconds * 1000 };
   });
   return [results];
+}
+
+/**
+ * A film's frame (an ImageBitmap at full resolution, from www/js/frames.js) as
+ * a PNG file, which the page then opens as it opens an image: every view,
+ * edit and download of a still works on it, and it can be decoded again (an
+ * image's still is let go when others are shown).
+ */
+async function framePng(bitmap) {
+  if (typeof OffscreenCanvas !== 'function') throw Object.assign(new Error('this browser cannot draw off the page'), { name: 'unsupported' });
+  const c = new OffscreenCanvas(bitmap.width, bitmap.height);
+  try {
+    c.getContext('2d').drawImage(bitmap, 0, 0);
+    return [await c.convertToBlob({ type: 'image/png' })];
+  } finally {
+    bitmap.close();
+    c.width = c.height = 0;
+  }
 }

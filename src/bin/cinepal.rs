@@ -420,7 +420,8 @@ fn process(job: &Job, index: usize, input: &str) -> Outcome {
         picture = Some(out);
     }
 
-    let cx = ExportContext { name: stem(input).into(), proportional: job.proportional, seconds: Some(seconds) };
+    let cx =
+        ExportContext { name: stem(input).into(), proportional: job.proportional, seconds: Some(seconds), frame: None };
     if job.several && !job.format.streams() {
         // Each image a file of its own, in the folder (the picture is already there).
         let dir =
