@@ -27,8 +27,8 @@
 //!   handheld crowd scene): a **cut** where the distance reaches
 //!   `clamp(5ν, 0.25, 0.6)`; a **gradual transition** (a fade or a
 //!   dissolve) where it stays above `clamp(2.5ν, 0.03, cut / 2)` for a run
-//!   of frames, followed by [`QUIET`] quiet frames, and the frames before
-//!   and after the run are as far apart as a cut (twin comparison, after
+//!   of frames (for at most [`MAX_TRANSITION_SECONDS`]), followed by [`QUIET`]
+//!   quiet frames, and the frames before and after the run are as far apart as a cut (twin comparison, after
 //!   Zhang, Kankanhalli and Smoliar, 1993). A run that does not change the
 //!   picture that much is motion and stays in its shot. The frames of a
 //!   transition belong to no shot; a shot of flat frames (black, white)
@@ -72,6 +72,9 @@ const DEFAULT_NOISE: f64 = 0.02;
 pub const QUIET: usize = 2;
 /// The longest run of changing frames taken for a transition (longer: motion).
 pub const MAX_TRANSITION: usize = 240;
+/// The longest a transition lasts, in seconds (a run of changes that goes on longer is motion: a fade
+/// or a dissolve takes half a second to two or three).
+pub const MAX_TRANSITION_SECONDS: f64 = 3.0;
 /// Frames of a shot its key frame is chosen among.
 pub const KEY_CANDIDATES: usize = 64;
 /// A frame whose colors spread less than this (ΔE_ok, the root mean square distance to their mean) is flat.
@@ -519,19 +522,20 @@ impl Scanner {
         if change >= cut {
             // A cut ends the run: the run is a transition if it changed the picture, else motion.
             let last = &self.pending.last().expect("a run").1.hist;
-            let gradual = distance(self.anchor.as_ref().expect("an anchor"), last) >= cut;
+            let long = frame.time - self.pending[0].1.time > MAX_TRANSITION_SECONDS;
+            let gradual = !long && distance(self.anchor.as_ref().expect("an anchor"), last) >= cut;
             self.resolve(gradual, 0)?;
             self.close(Change::Cut, frame.time)?;
             self.shot.add(index, &frame);
             return Ok(());
         }
         self.quiet = if change < low { self.quiet + 1 } else { 0 };
-        let hist = frame.hist.clone();
+        let (hist, time) = (frame.hist.clone(), frame.time);
         self.pending.push((index, frame));
         if self.quiet >= QUIET {
             let gradual = distance(self.anchor.as_ref().expect("an anchor"), &hist) >= cut;
             self.resolve(gradual, QUIET)?;
-        } else if self.pending.len() > MAX_TRANSITION {
+        } else if self.pending.len() > MAX_TRANSITION || time - self.pending[0].1.time > MAX_TRANSITION_SECONDS {
             self.resolve(false, 0)?;
         }
         Ok(())
@@ -815,6 +819,40 @@ mod tests {
         assert_eq!(film.shots.len(), 2, "{:?}", film.shots);
         assert!(film.columns[12..19].iter().all(|c| c.shot.is_none()));
         assert_eq!(film.shots[1].last_frame, pictures.len() - 1);
+    }
+
+    #[test]
+    fn steady_motion_is_one_shot() {
+        // For 5 s the boundary between red and gold sweeps across the frame (every frame changes as
+        // much as a fade's do, and the first and last are far apart), then a cut.
+        let mut rng = Rng::new(5);
+        let mut s = Scanner::new(options(2)).unwrap();
+        let sweep = |x0: usize, rng: &mut Rng| {
+            let mut px = Vec::new();
+            for _ in 0..36 {
+                for x in 0..64 {
+                    let c = if x < x0 { RED } else { GOLD };
+                    px.extend(c.map(|v| (v + rng.next_f64() * 6.0 - 3.0).round().clamp(0.0, 255.0) as u8));
+                }
+            }
+            Image::from_rgb(64, 36, px).unwrap()
+        };
+        let mut t = 0.0;
+        for i in 0..40 {
+            // The boundary moves by an eighth of the frame each frame, to and fro.
+            let x0 = [8, 16, 24, 32, 40, 48, 56, 48, 40, 32, 24, 16][i % 12];
+            s.push(Frame::new(&sweep(x0, &mut rng), t, &options(2)).unwrap()).unwrap();
+            t += 0.125;
+        }
+        for _ in 0..8 {
+            s.push(Frame::new(&frame(TEAL, NAVY, &mut rng), t, &options(2)).unwrap()).unwrap();
+            t += 0.125;
+        }
+        let film = s.finish(None).unwrap();
+        let starts: Vec<f64> = film.shots.iter().map(|s| s.start).collect();
+        assert_eq!(starts, vec![0.0, 5.0], "{:?}", film.shots);
+        assert_eq!(film.shots[0].last_frame, 39, "every frame of the sweep is in its shot");
+        assert!(film.columns.iter().all(|c| c.shot.is_some()));
     }
 
     #[test]
