@@ -95,15 +95,20 @@ for (let r = -1; r < rounds; r++) {
       const p = still.extract({});
       const extractMs = performance.now() - t0;
       const decodeMs = still.decodeMs;
+      // The opening's preview (www/main.js asks for at most 640 px).
+      const t1 = performance.now();
+      if (still.thumbnail) still.thumbnail(640);
+      const thumbnailMs = performance.now() - t1;
       still.free();
       const key = `${mod.label}\t${f.label}`;
       const hexes = p.colors.map((c) => c.hex).join(',');
       if (!palettes.has(f.label)) palettes.set(f.label, hexes);
       else if (palettes.get(f.label) !== hexes) console.error(`wasm bench: ${key}: another palette (${hexes})`);
       if (r < 0) continue;
-      if (!times.has(key)) times.set(key, { decode: [], extract: [] });
+      if (!times.has(key)) times.set(key, { decode: [], extract: [], thumbnail: [] });
       times.get(key).decode.push(decodeMs);
       times.get(key).extract.push(extractMs);
+      times.get(key).thumbnail.push(thumbnailMs);
     }
   }
 }
@@ -112,13 +117,13 @@ const median = (xs) => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
-console.log(`| module | raw bytes | gz bytes (zlib 9) | image | decode ms | extract ms |`);
-console.log(`|---|---:|---:|---|---:|---:|`);
+console.log(`| module | raw bytes | gz bytes (zlib 9) | image | decode ms | extract ms | preview ms |`);
+console.log(`|---|---:|---:|---|---:|---:|---:|`);
 for (const mod of modules) {
   for (const f of files) {
     const t = times.get(`${mod.label}\t${f.label}`);
     console.log(
-      `| ${mod.label} | ${mod.raw} | ${mod.gz} | ${f.label} | ${median(t.decode).toFixed(0)} | ${median(t.extract).toFixed(0)} |`,
+      `| ${mod.label} | ${mod.raw} | ${mod.gz} | ${f.label} | ${median(t.decode).toFixed(0)} | ${median(t.extract).toFixed(0)} | ${median(t.thumbnail).toFixed(1)} |`,
     );
   }
 }

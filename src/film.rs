@@ -103,7 +103,7 @@ impl Frame {
         if !time.is_finite() || time < 0.0 {
             return Err(Error::InvalidOption(format!("a frame's time is a number of seconds from 0, got {time}")));
         }
-        let small = shrink(image, SCAN_SIDE)?;
+        let small = (image.width().max(image.height()) > SCAN_SIDE).then(|| image.reduced(SCAN_SIDE, u32::MAX));
         let small = small.as_ref().unwrap_or(image);
         let region = match options.region {
             Region::Rect(r) if small.width() != image.width() => {
@@ -122,45 +122,6 @@ impl Frame {
         let (hist, dominant, spread) = features(&colors);
         Ok(Frame { time, mean, dominant, flat: spread < FLAT, hist, colors })
     }
-}
-
-/// `image` reduced by an area average (of its RGBA values) to at most `side`
-/// pixels on its long side, or `None` when it is that small already.
-fn shrink(image: &Image, side: u32) -> Result<Option<Image>> {
-    let (w, h) = (image.width(), image.height());
-    if w.max(h) <= side {
-        return Ok(None);
-    }
-    let scale = side as f64 / w.max(h) as f64;
-    let (nw, nh) = (((w as f64 * scale).round() as u32).max(1), ((h as f64 * scale).round() as u32).max(1));
-    let c = image.layout().channels();
-    let data = image.data();
-    // Each output pixel averages the source pixels whose centers fall in it.
-    let xs: Vec<u32> = (0..=nw).map(|x| (x as u64 * w as u64 / nw as u64) as u32).collect();
-    let ys: Vec<u32> = (0..=nh).map(|y| (y as u64 * h as u64 / nh as u64) as u32).collect();
-    let mut out = Vec::with_capacity(nw as usize * nh as usize * 4);
-    let mut row = vec![[0u32; 4]; nw as usize];
-    for oy in 0..nh as usize {
-        row.iter_mut().for_each(|s| *s = [0; 4]);
-        for y in ys[oy]..ys[oy + 1] {
-            let line = &data[y as usize * w as usize * c..(y as usize + 1) * w as usize * c];
-            for ox in 0..nw as usize {
-                let s = &mut row[ox];
-                for x in xs[ox]..xs[ox + 1] {
-                    let p = &line[x as usize * c..x as usize * c + c];
-                    s[0] += p[0] as u32;
-                    s[1] += p[1] as u32;
-                    s[2] += p[2] as u32;
-                    s[3] += if c == 4 { p[3] as u32 } else { 255 };
-                }
-            }
-        }
-        for ox in 0..nw as usize {
-            let n = (ys[oy + 1] - ys[oy]) * (xs[ox + 1] - xs[ox]);
-            out.extend(row[ox].map(|v| ((v + n / 2) / n) as u8));
-        }
-    }
-    Image::from_rgba(nw, nh, out).map(Some)
 }
 
 /// The mean of the counted pixels of `rect` in linear light, as 8-bit sRGB.

@@ -243,12 +243,20 @@ impl Image {
     /// side (the image's own size when it is that small): each pixel the mean
     /// of up to 2 × 2 pixels spread over the area it covers. Costs at most 4
     /// reads an output pixel, whatever the image's size: a preview shown while
-    /// the palette is being extracted (on the page, of an 11 MP photo in a few ms).
+    /// the palette is being extracted.
     pub fn thumbnail(&self, side: u32) -> Image {
+        self.reduced(side, 2)
+    }
+
+    /// The image at most `side` pixels on its long side (its own size when it
+    /// is that small), each pixel the rounded mean of up to `taps` × `taps`
+    /// pixels spread evenly over the area it covers (`u32::MAX`: all of them,
+    /// an area average).
+    pub fn reduced(&self, side: u32, taps: u32) -> Image {
         let (w, h) = (self.width, self.height);
         let scale = (side.max(1) as f64 / w.max(h) as f64).min(1.0);
         let (tw, th) = (((w as f64 * scale).round() as u32).max(1), ((h as f64 * scale).round() as u32).max(1));
-        // The sample positions along one axis for each output pixel: up to 2, centred in their share of the cell.
+        // The sample positions along one axis for each output pixel: up to `taps`, centred in their share of the cell.
         let taps = |n: u32, out: u32| -> Vec<Vec<u32>> {
             (0..out)
                 .map(|o| {
@@ -256,7 +264,7 @@ impl Image {
                         o as u64 * n as u64 / out as u64,
                         ((o + 1) as u64 * n as u64 / out as u64).max(o as u64 * n as u64 / out as u64 + 1),
                     );
-                    let k = (b - a).min(2);
+                    let k = (b - a).min(taps.max(1) as u64);
                     (0..k).map(|i| (a + (2 * i + 1) * (b - a) / (2 * k)) as u32).collect()
                 })
                 .collect()
@@ -280,18 +288,26 @@ impl Image {
             let c = self.layout.channels();
             let bytes = self.data();
             let stride = w as usize * c;
-            let mut px = Vec::with_capacity(4);
+            // Byte offsets of each output column's taps within a row, once.
+            let cols: Vec<Vec<usize>> = xs.iter().map(|col| col.iter().map(|&x| x as usize * c).collect()).collect();
             for row in &ys {
-                for col in &xs {
-                    px.clear();
-                    for &y in row {
-                        for &x in col {
-                            let i = y as usize * stride + x as usize * c;
-                            let p = &bytes[i..i + c];
-                            px.push([p[0], p[1], p[2], if c == 4 { p[3] } else { 255 }]);
+                let lines: Vec<&[u8]> =
+                    row.iter().map(|&y| &bytes[y as usize * stride..(y as usize + 1) * stride]).collect();
+                for col in &cols {
+                    let n = (col.len() * lines.len()) as u32;
+                    let mut sum = [0u32, 0, 0, if c == 4 { 0 } else { 255 * n }];
+                    for line in &lines {
+                        for &i in col {
+                            let p = &line[i..i + c];
+                            sum[0] += p[0] as u32;
+                            sum[1] += p[1] as u32;
+                            sum[2] += p[2] as u32;
+                            if c == 4 {
+                                sum[3] += p[3] as u32;
+                            }
                         }
                     }
-                    data.extend(mean_of(&px));
+                    data.extend(sum.map(|v| ((v + n / 2) / n) as u8));
                 }
             }
         }

@@ -306,7 +306,7 @@ async function openItem(item) {
         last: last && last.palette.colors,
         saved: last && last.saved,
         // The long side of the preview shown while the palette is extracted (a placeholder for a moment: CSS pixels).
-        preview: Math.round(Math.min(960, Math.max(480, window.innerWidth))),
+        preview: Math.round(Math.min(640, Math.max(480, window.innerWidth))),
       },
       { seq, item, settings },
     );

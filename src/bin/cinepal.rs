@@ -28,7 +28,7 @@ use clap::Parser;
 /// With several images, their palettes are printed in the order given
 /// (`--format json`: one JSON object a line) while they are worked on in
 /// parallel.
-#[derive(Parser, Debug, Clone)]
+#[derive(Parser, Debug)]
 #[command(name = "cinepal", version, about, max_term_width = 100)]
 struct Cli {
     /// the images (- for stdin)
@@ -250,22 +250,28 @@ struct Job {
     several: bool,
 }
 
+/// The options the command line asks for, checked.
+fn options(cli: &Cli) -> Result<Options, Failure> {
+    let defaults = Options::default();
+    let options = Options {
+        colors: cli.colors.unwrap_or(defaults.colors),
+        method: cli.method.unwrap_or(defaults.method),
+        sort: cli.sort.clone().unwrap_or(defaults.sort),
+        space: cli.space.unwrap_or(defaults.space),
+        seed: cli.seed.unwrap_or(defaults.seed),
+        alpha_threshold: cli.alpha_threshold.unwrap_or(defaults.alpha_threshold),
+        sampling: cli.sample.unwrap_or(defaults.sampling),
+        region: cli.region.unwrap_or(defaults.region),
+        max_pixels: cli.max_pixels.unwrap_or(defaults.max_pixels),
+        keep: cli.keep.clone().unwrap_or_default(),
+    };
+    options.check()?;
+    Ok(options)
+}
+
 impl Job {
     fn new(cli: &Cli) -> Result<Job, Failure> {
-        let defaults = Options::default();
-        let options = Options {
-            colors: cli.colors.unwrap_or(defaults.colors),
-            method: cli.method.unwrap_or(defaults.method),
-            sort: cli.sort.clone().unwrap_or(defaults.sort),
-            space: cli.space.unwrap_or(defaults.space),
-            seed: cli.seed.unwrap_or(defaults.seed),
-            alpha_threshold: cli.alpha_threshold.unwrap_or(defaults.alpha_threshold),
-            sampling: cli.sample.unwrap_or(defaults.sampling),
-            region: cli.region.unwrap_or(defaults.region),
-            max_pixels: cli.max_pixels.unwrap_or(defaults.max_pixels),
-            keep: cli.keep.clone().unwrap_or_default(),
-        };
-        options.check()?;
+        let options = options(cli)?;
         let several = cli.inputs.len() > 1;
         if several && cli.output.is_some() {
             return Err(usage("-o names one file; with several images use --out-dir DIR"));
@@ -570,7 +576,8 @@ fn frames(cli: &Cli) -> Result<(), Failure> {
     if cli.format != Format::Json && cli.format != Format::default() {
         return Err(usage(format!("--frames writes JSON Lines: --format {} does not apply", cli.format)));
     }
-    let job = Job::new(&Cli { inputs: vec!["frames".into()], ..cli.clone() })?;
+    let options = options(cli)?;
+    let limits = options.limits();
     let input = &cli.inputs[0];
     let cannot = |e: std::io::Error| Failure(3, format!("cannot read {input:?}: {e}"));
     let reader: Box<dyn std::io::BufRead> = if input == "-" {
@@ -580,16 +587,16 @@ fn frames(cli: &Cli) -> Result<(), Failure> {
     };
     let fps = cli.fps.unwrap_or(1.0);
     let mut stream = cinepal::ImageStream::new(reader);
-    let mut scanner = Scanner::new(job.options.clone())?;
+    let mut scanner = Scanner::new(options.clone())?;
     let line = |v: serde_json::Value| print((v.to_string() + "\n").as_bytes());
     let mut n = 0usize;
-    while let Some(bytes) = stream.next_image(&job.limits)? {
-        let image = cinepal::decode_vec(bytes, &job.limits).map_err(|e| Failure::from(e).about_frame(n))?;
+    while let Some(bytes) = stream.next_image(&limits)? {
+        let image = cinepal::decode_vec(bytes, &limits).map_err(|e| Failure::from(e).about_frame(n))?;
         let time = n as f64 / fps;
         let started = Instant::now();
-        let palette = cinepal::extract(&image, &job.options).map_err(|e| Failure::from(e).about_frame(n))?;
+        let palette = cinepal::extract(&image, &options).map_err(|e| Failure::from(e).about_frame(n))?;
         let seconds = started.elapsed().as_secs_f64();
-        scanner.push(film::Frame::new(&image, time, &job.options)?)?;
+        scanner.push(film::Frame::new(&image, time, &options)?)?;
         drop(image);
         let mut v = serde_json::to_value(cinepal::export::Report::new(&palette, Some(seconds))).expect("serializes");
         let fields = v.as_object_mut().expect("an object");

@@ -16,7 +16,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { startServer, launch } from './helpers.mjs';
+import { startServer, launch, deltaE, hexRgb } from './helpers.mjs';
 import { framesSite } from '../../benches/film.mjs';
 
 const hasFfmpeg = spawnSync('ffmpeg', ['-version']).status === 0;
@@ -172,24 +172,8 @@ async function scan(options = {}, { center = 0.5, timeout = 60_000 } = {}) {
 
 // ---- color ----
 
-const srgbToLinear = (v) => {
-  const c = v / 255;
-  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
-};
-function oklab(rgb) {
-  const [r, g, b] = rgb.map(srgbToLinear);
-  const l = Math.cbrt(0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b);
-  const m = Math.cbrt(0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b);
-  const s = Math.cbrt(0.0883024619 * r + 0.2817188376 * g + 0.6299787005 * b);
-  return [
-    0.2104542553 * l + 0.793617785 * m - 0.0040720468 * s,
-    1.9779984951 * l - 2.428592205 * m + 0.4505937099 * s,
-    0.0259040371 * l + 0.7827717662 * m - 0.808675766 * s,
-  ];
-}
-const dE = (p, q) => Math.hypot(p[0] - q[0], p[1] - q[1], p[2] - q[2]) * 100;
-const rgbOf = (hex) => [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
-const deltaE = (hex, rgb) => dE(oklab(rgbOf(hex)), oklab(rgb));
+/** ΔE_ok between a `#rrggbb` and an RGB triple (helpers.mjs's deltaE). */
+const deltaEHex = (hex, rgb) => deltaE(hexRgb(hex), rgb);
 
 // ---- tests ----
 
@@ -288,7 +272,7 @@ for (const name of ['cuts.mp4', 'fragmented.mp4', 'cuts.webm', 'recorded.webm'])
       const shot = Math.floor(f.time / 2 + 1e-6);
       // Frames next to a cut may mix the two shots in the encoder: two frames away from each cut.
       if (Math.abs(f.time - Math.round(f.time / 2) * 2) < 2.5 / FPS) continue;
-      const d = deltaE(SHOTS[shot], f.mean);
+      const d = deltaEHex(SHOTS[shot], f.mean);
       worst[shot] = Math.max(worst[shot], d);
       assert.ok(d <= COLOR_TOLERANCE, `${name} frame at ${f.time.toFixed(3)} s: ${f.mean.map((v) => v.toFixed(1))} is ΔE ${d.toFixed(2)} from ${SHOTS[shot]}`);
     }

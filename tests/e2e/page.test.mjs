@@ -402,8 +402,8 @@ test('while a large image opens: its name, a bar, its picture as soon as it is d
     assert.equal(seen[0], 'name', `the name first: ${seen}`);
     assert.ok(seen.includes('bar'), `a bar (the 22 MP photo takes over 300 ms): ${seen}`);
     assert.ok(seen.indexOf('preview') > 0 && seen.indexOf('preview') < seen.indexOf('swatches'), `the picture before the swatches: ${seen}`);
-    // The engine's picture of the photo (3839 × 5758): its shape, at most 960 px, not blank.
-    assert.ok(preview.height <= 960 && preview.height >= 480, JSON.stringify(preview));
+    // The engine's picture of the photo (3839 × 5758): its shape, at most 640 px, not blank.
+    assert.ok(preview.height <= 640 && preview.height >= 480, JSON.stringify(preview));
     assert.ok(Math.abs(preview.width / preview.height - 3839 / 5758) < 0.01, JSON.stringify(preview));
     assert.ok(preview.range > 40, `the preview shows the photo: ${JSON.stringify(preview)}`);
     assert.equal(await page.isVisible('#opening'), false, 'the preview goes once the still is drawn');
