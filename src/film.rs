@@ -93,6 +93,7 @@ pub struct Frame {
     pub flat: bool,
     hist: Vec<f32>,
     colors: WeightedColors,
+    thumb: Option<Image>,
 }
 
 impl Frame {
@@ -120,7 +121,17 @@ impl Frame {
         let colors = weighted_colors_in(small, region, 1, options.alpha_threshold, 0)?;
         let mean = linear_mean(small, region, options.alpha_threshold);
         let (hist, dominant, spread) = features(&colors);
-        Ok(Frame { time, mean, dominant, flat: spread < FLAT, hist, colors })
+        Ok(Frame { time, mean, dominant, flat: spread < FLAT, hist, colors, thumb: None })
+    }
+
+    /// Keeps a small picture of `image` (this frame's pixels), at most `side`
+    /// pixels on its long side: should the frame become its shot's key frame,
+    /// the shot carries it ([`Shot::thumbnail`]), and a page shows it without
+    /// decoding the film again. Only a shot's key-frame candidates keep theirs
+    /// (at most 65 a shot), so memory stays bounded however long the shot.
+    pub fn with_thumbnail(mut self, image: &Image, side: u32) -> Frame {
+        self.thumb = Some(image.thumbnail(side));
+        self
     }
 }
 
@@ -270,6 +281,10 @@ pub struct Shot {
     pub key_time: f64,
     /// Its palette, in the options' order.
     pub colors: Vec<Swatch>,
+    /// Its key frame's picture, when its frames were made [`Frame::with_thumbnail`]
+    /// (not serialized: a page takes it out as the shot comes).
+    #[serde(skip)]
+    pub thumbnail: Option<Image>,
 }
 
 impl Shot {
@@ -299,8 +314,8 @@ struct Building {
     cells: Vec<[f64; 4]>,
     levels: [u8; 256],
     hist_sum: Vec<f64>,
-    /// (frame, time, histogram) of every `stride`-th frame.
-    candidates: Vec<(usize, f64, Vec<f32>)>,
+    /// (frame, time, histogram, thumbnail) of every `stride`-th frame.
+    candidates: Vec<(usize, f64, Vec<f32>, Option<Image>)>,
     stride: usize,
 }
 
@@ -343,7 +358,7 @@ impl Building {
             *s += h as f64;
         }
         if (self.frames - 1) % self.stride == 0 {
-            self.candidates.push((index, frame.time, frame.hist.clone()));
+            self.candidates.push((index, frame.time, frame.hist.clone(), frame.thumb.clone()));
             if self.candidates.len() > KEY_CANDIDATES {
                 // Every other one kept, and half as many taken from now on.
                 let mut i = 0;
@@ -414,11 +429,12 @@ impl Scanner {
         &self.shots
     }
 
-    /// The shots found since the last call (each once).
-    pub fn new_shots(&mut self) -> &[Shot] {
+    /// The shots found since the last call (each once; mutable, so that their
+    /// thumbnails can be taken out).
+    pub fn new_shots(&mut self) -> &mut [Shot] {
         let from = self.flushed;
         self.flushed = self.shots.len();
-        &self.shots[from..]
+        &mut self.shots[from..]
     }
 
     /// The thresholds of a gradual change and of a cut for the shot so far.
@@ -568,6 +584,7 @@ impl Scanner {
             key_frame: key.0,
             key_time: key.1,
             colors: order.iter().map(|&i| swatches[i]).collect(),
+            thumbnail: key.3.clone(),
         });
         Ok(())
     }
@@ -887,5 +904,32 @@ mod tests {
         let film = s.finish(Some(1000.0)).unwrap();
         assert_eq!(film.shots.len(), 1);
         assert_eq!((film.shots[0].start, film.shots[0].end), (0.0, 1000.0));
+    }
+
+    #[test]
+    fn a_shot_carries_its_key_frames_thumbnail() {
+        let mut rng = Rng::new(3);
+        let mut pictures = vec![(RED, GOLD); 10];
+        pictures.extend([(TEAL, NAVY); 12]);
+        // Each frame's own noise: the thumbnail must be the key frame's, not a neighbour's.
+        let images: Vec<Image> = pictures.iter().map(|&(a, b)| frame(a, b, &mut rng)).collect();
+        let mut s = Scanner::new(options(2)).unwrap();
+        let mut given = Vec::new();
+        for (i, image) in images.iter().enumerate() {
+            let f = Frame::new(image, i as f64 / 8.0, &options(2)).unwrap().with_thumbnail(image, 16);
+            s.push(f).unwrap();
+            given.extend(s.new_shots().iter_mut().map(|shot| (shot.key_frame, shot.thumbnail.take())));
+        }
+        let mut film = s.finish(None).unwrap();
+        given.extend(film.shots.iter_mut().filter_map(|shot| shot.thumbnail.take().map(|t| (shot.key_frame, Some(t)))));
+        assert_eq!(given.len(), 2, "each shot's thumbnail given once");
+        for (key, thumb) in given {
+            let thumb = thumb.expect("a thumbnail");
+            let want = images[key].thumbnail(16);
+            assert_eq!((thumb.width(), thumb.height()), (16, 9));
+            assert_eq!(thumb.data(), want.data(), "the key frame's ({key}) picture");
+        }
+        // Without thumbnails asked for, none is kept.
+        assert!(scan(&pictures).shots.iter().all(|s| s.thumbnail.is_none()));
     }
 }

@@ -572,31 +572,49 @@ impl FilmScan {
 
     /// Adds the frame at `time` seconds (`rgba`: `width × height` straight-alpha
     /// RGBA pixels, as `ImageData.data` or `VideoFrame.copyTo` give them).
-    /// Returns `{column, shots}`: the frame's barcode column and the shots
-    /// ended by it (or by the frames before it), each once.
-    pub fn push(&mut self, width: u32, height: u32, rgba: &[u8], time: f64) -> JsResult<JsValue> {
+    /// Returns `{column, shots, thumbnails}`: the frame's barcode column, the
+    /// shots ended by it (or by the frames before it), each once, and, when
+    /// `thumbnail` is a size in pixels, their key frames' pictures at most that
+    /// long (`[{shot, width, height, rgba: Uint8ClampedArray}]`, taken from the
+    /// frames pushed: the film is not decoded again).
+    pub fn push(
+        &mut self,
+        width: u32,
+        height: u32,
+        rgba: &[u8],
+        time: f64,
+        thumbnail: Option<u32>,
+    ) -> JsResult<JsValue> {
         let scanner = self
             .scanner
             .as_mut()
             .ok_or_else(|| js_error(Error::InvalidOption("the scan is finished: start a new Film".into())))?;
         crate::decode::check_size(width, height, &self.options.limits()).map_err(js_error)?;
         let image = Image::from_rgba(width, height, rgba.to_vec()).map_err(js_error)?;
-        let frame = crate::film::Frame::new(&image, time, &self.options).map_err(js_error)?;
+        let mut frame = crate::film::Frame::new(&image, time, &self.options).map_err(js_error)?;
+        if let Some(side) = thumbnail {
+            frame = frame.with_thumbnail(&image, side.clamp(1, 1024));
+        }
         drop(image);
         scanner.push(frame).map_err(js_error)?;
         let column = *scanner.columns().last().expect("a column was pushed");
-        Ok(to_js(&serde_json::json!({ "column": column, "shots": scanner.new_shots() })))
+        let shots = scanner.new_shots();
+        let out = to_js(&serde_json::json!({ "column": column, "shots": shots }));
+        set_thumbnails(&out, shots);
+        Ok(out)
     }
 
     /// Ends the film at `end` seconds (its duration; `undefined`: a frame
-    /// interval after the last frame) and returns `{shots, columns, colors}`
-    /// (every shot, every column with the shot it belongs to or `null`, and the
-    /// film's palette). The barcode can then be drawn.
+    /// interval after the last frame) and returns `{shots, columns, colors,
+    /// thumbnails}` (every shot, every column with the shot it belongs to or
+    /// `null`, the film's palette, and the thumbnails of the shots not given
+    /// yet, as [`FilmScan::push`]). The barcode can then be drawn.
     pub fn finish(&mut self, end: Option<f64>) -> JsResult<JsValue> {
         let scanner =
             self.scanner.take().ok_or_else(|| js_error(Error::InvalidOption("the scan is already finished".into())))?;
-        let film = scanner.finish(end).map_err(js_error)?;
+        let mut film = scanner.finish(end).map_err(js_error)?;
         let out = to_js(&film);
+        set_thumbnails(&out, &mut film.shots);
         self.film = Some(film);
         Ok(out)
     }
@@ -621,4 +639,21 @@ impl FilmScan {
         let img = crate::film::barcode(&film.columns, which, width, height).map_err(js_error)?;
         Ok(Uint8ClampedArray::from(img.data()))
     }
+}
+
+/// Moves the shots' thumbnails (once each) into `out.thumbnails`.
+fn set_thumbnails(out: &JsValue, shots: &mut [crate::film::Shot]) {
+    let list = js_sys::Array::new();
+    for shot in shots.iter_mut() {
+        if let Some(t) = shot.thumbnail.take() {
+            let o = Object::new();
+            // Setting data properties on a fresh plain object cannot fail.
+            let _ = Reflect::set(&o, &"shot".into(), &(shot.index as u32).into());
+            let _ = Reflect::set(&o, &"width".into(), &t.width().into());
+            let _ = Reflect::set(&o, &"height".into(), &t.height().into());
+            let _ = Reflect::set(&o, &"rgba".into(), &Uint8ClampedArray::from(t.data()).into());
+            list.push(&o);
+        }
+    }
+    let _ = Reflect::set(out, &"thumbnails".into(), &list);
 }

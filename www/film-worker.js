@@ -7,8 +7,9 @@
 // scan, and a still's requests need not wait behind the frames.
 //
 //   in   {id, type: 'start', options}            → null
-//        {id, type: 'push', width, height, rgba, time} → {column, shots}  (rgba transferred here, dropped after)
-//        {id, type: 'finish', duration}          → {shots, columns, colors}
+//        {id, type: 'push', width, height, rgba, time, thumbnail} → {column, shots, thumbnails}  (rgba transferred here, dropped after;
+//                                                  thumbnails: [{shot, width, height, rgba}] of the shots given, at most `thumbnail` px)
+//        {id, type: 'finish', duration}          → {shots, columns, colors, thumbnails}
 //        {id, type: 'barcode', color, width, height} → a PNG Blob, tagged sRGB (or {width, height, rgba} without OffscreenCanvas)
 //   out  {id, type: 'result', payload} | {id, type: 'error', name, message}
 
@@ -39,16 +40,22 @@ async function handle(msg) {
       film = new Film(msg.options);
       return [null];
     case 'push':
-      // The frame's pixels are reduced at once and let go (src/film.rs keeps its weighted colors only).
-      return [film.push(msg.width, msg.height, new Uint8Array(msg.rgba.buffer, msg.rgba.byteOffset, msg.rgba.byteLength), msg.time)];
+      // The frame's pixels are reduced at once and let go (src/film.rs keeps its weighted colors, and a
+      // small picture of a shot's key-frame candidates when `thumbnail` asks for one).
+      return withThumbnails(
+        film.push(msg.width, msg.height, new Uint8Array(msg.rgba.buffer, msg.rgba.byteOffset, msg.rgba.byteLength), msg.time, msg.thumbnail),
+      );
     case 'finish':
-      return [film.finish(msg.duration)];
+      return withThumbnails(film.finish(msg.duration));
     case 'barcode':
       return barcode(msg);
     default:
       throw Object.assign(new Error(`unknown request '${msg.type}'`), { name: 'invalid-input' });
   }
 }
+
+/** A result and the thumbnails' pixels to transfer (not copy). */
+const withThumbnails = (r) => [r, r.thumbnails.map((t) => t.rgba.buffer)];
 
 /** The finished film's barcode at `width × height`, as a PNG (encoded here). */
 async function barcode({ color, width, height }) {

@@ -186,6 +186,23 @@ test('a clip of three shots: the shots at their times with their stills\' palett
     }
     console.log(`film: shots vs their stills (ΔE_ok): ${distances.map((d) => d.toFixed(2)).join(', ')}`);
 
+    // Each shot's thumbnail is its key frame, made from the frames scanned (160 px wide at a device pixel
+    // ratio of 1): the middle of each quadrant within ΔE_ok 3 of its still's color (the frames' 4:2:0
+    // chroma and the ±6-level gradient stay under 2).
+    const thumbs = await page.$$eval('#shots .shot-thumb', (cs) =>
+      cs.map((c) => {
+        const at = (x, y) => [...c.getContext('2d').getImageData(Math.round(x * c.width), Math.round(y * c.height), 1, 1).data].slice(0, 3);
+        return { width: c.width, height: c.height, quadrants: [at(0.25, 0.25), at(0.75, 0.25), at(0.25, 0.75), at(0.75, 0.75)] };
+      }),
+    );
+    thumbs.forEach((t, i) => {
+      assert.deepEqual([t.width, t.height], [160, 90], `shot ${i + 1}'s thumbnail`);
+      t.quadrants.forEach((rgb, k) => {
+        const d = deltaE(rgb, STILLS[i][k]);
+        assert.ok(d <= 3, `shot ${i + 1}'s thumbnail, quadrant ${k}: ${rgb} is ${d.toFixed(2)} ΔE_ok from ${STILLS[i][k]}`);
+      });
+    });
+
     // The barcode: one column a sampled frame; a shot's columns are its still's mean color, and change at the cuts.
     const bar = await page.evaluate(() => {
       const c = document.getElementById('barcode');

@@ -268,7 +268,10 @@ export function createFilm(host) {
     scan?.worker.end();
     const worker = filmWorker();
     const abort = new AbortController();
-    const s = { worker, abort, columns: [], shots: new Map(), total: 0, done: 0, finished: null, thumbs: Promise.resolve() };
+    const s = { worker, abort, columns: [], shots: new Map(), total: 0, done: 0, finished: null };
+    // The shots' thumbnails come with them, made from the frames scanned (decoding the film again for
+    // each would compete with the scan): as wide as a thumbnail is shown, in device pixels.
+    const thumbnail = Math.min(320, Math.round(160 * (window.devicePixelRatio || 1)));
     scan = s;
     shotList.replaceChildren();
     $('film-colors').replaceChildren();
@@ -295,7 +298,7 @@ export function createFilm(host) {
       for await (const frame of frames) {
         const r = await worker.call(
           'push',
-          { width: frame.width, height: frame.height, rgba: frame.rgba, time: frame.time },
+          { width: frame.width, height: frame.height, rgba: frame.rgba, time: frame.time, thumbnail },
           [frame.rgba.buffer],
         );
         if (scan !== s) return;
@@ -303,6 +306,7 @@ export function createFilm(host) {
         s.columns.push(r.column);
         drawColumn(s.columns.length - 1, r.column);
         for (const shot of r.shots) addShot(s, shot);
+        drawThumbnails(s, r.thumbnails);
         showProgress(s);
       }
       const done = await worker.call('finish', { duration: f.info.duration });
@@ -310,6 +314,7 @@ export function createFilm(host) {
       s.finished = done;
       s.columns = done.columns;
       for (const shot of done.shots) addShot(s, shot);
+      drawThumbnails(s, done.thumbnails);
       sizeBarcode(done.columns.length);
       drawBarcode();
       showFilmPalette(done.colors);
@@ -361,7 +366,7 @@ export function createFilm(host) {
 
   // ---- shots ----
 
-  /** Shows `shot` (once) in time order, its thumbnail asked for after the ones before it. */
+  /** Shows `shot` (once) in time order (its thumbnail comes with it: drawThumbnails). */
   function addShot(s, shot) {
     const old = s.shots.get(shot.index);
     if (old) return;
@@ -404,24 +409,16 @@ export function createFilm(host) {
     // In time order, whatever order they come in.
     const after = [...shotList.children].find((x) => Number(x.firstChild.dataset.start) > shot.start);
     shotList.insertBefore(li, after || null);
-    s.thumbs = s.thumbs.then(() => thumbnail(s, shot.keyTime, thumb));
   }
 
-  /** The key frame, small, into `canvas` (one frame at a time; a failure leaves the blank). */
-  async function thumbnail(s, time, canvas) {
-    if (scan !== s || !film) return;
-    try {
-      const still = await film.video.frameAt(time, { format: 'bitmap', signal: s.abort.signal });
-      const w = 192;
-      const h = Math.max(1, Math.round((w * still.height) / still.width));
-      const small = await createImageBitmap(still.bitmap, { resizeWidth: w, resizeHeight: h, resizeQuality: 'medium' });
-      still.bitmap.close();
-      canvas.width = w;
-      canvas.height = h;
-      canvas.getContext('2d').drawImage(small, 0, 0);
-      small.close();
-    } catch {
-      // The strip and the times say what the shot is.
+  /** Draws each `{shot, width, height, rgba}` into its shot's thumbnail. */
+  function drawThumbnails(s, thumbnails) {
+    for (const t of thumbnails) {
+      const canvas = s.shots.get(t.shot)?.querySelector('.shot-thumb');
+      if (!canvas) continue;
+      canvas.width = t.width;
+      canvas.height = t.height;
+      canvas.getContext('2d').putImageData(new ImageData(new Uint8ClampedArray(t.rgba.buffer, t.rgba.byteOffset, t.rgba.length), t.width, t.height), 0, 0);
     }
   }
 
