@@ -6,6 +6,13 @@
 //
 //   node benches/film.mjs [--video PATH] [--seconds 600] [--codec h264|vp9|av1]
 //                         [--method webcodecs|video|seek] [--rate R] [--limit S] [--json]
+//   node benches/film.mjs --page [--video PATH]
+//
+// --page              the page itself (dist/, scripts/build.sh first): the file
+//                     chosen in #file, until every shot, the barcode and the
+//                     film's palette are shown ("N shots in M frames",
+//                     #shots aria-busy false); the frames go through the wasm
+//                     core in the film worker, the shots' thumbnails included
 //
 // Without --video it generates a clip with ffmpeg (Debian's), kept in the
 // system's temp folder for later runs: `--seconds` of 1280x720 at 24 fps,
@@ -245,6 +252,100 @@ async function inPage({ method, rate, limit, reduce }) {
   };
 }
 
+/** Runs in the page (dist/): from the file chosen to the scan done; returns its figures. */
+async function inApp() {
+  const shots = document.getElementById('shots');
+  const text = document.getElementById('film-progress-text');
+  await new Promise((resolve, reject) => {
+    const check = () => {
+      if (shots.getAttribute('aria-busy') === 'false' && /^\d+ shots? in \d+ frames$/.test(text.textContent)) resolve();
+      else if (/^(Stopped|Cancelled) at/.test(text.textContent)) reject(new Error(`the scan ended: ${text.textContent}`));
+    };
+    new MutationObserver(check).observe(document.getElementById('film'), { subtree: true, childList: true, characterData: true, attributes: true });
+  });
+  // Set by the file input's change (this started waiting before the file was chosen).
+  const t0 = window.chosenAt;
+  const wallMs = performance.now() - t0;
+  const startedAt = window.scanStartedAt;
+  const during = window.appTasks.filter(([t, d]) => t + d >= startedAt && t <= t0 + wallMs);
+  const thumbs = [...document.querySelectorAll('#shots .shot-thumb')];
+  return {
+    wallMs,
+    scanStartMs: startedAt - t0,
+    result: text.textContent,
+    shots: shots.querySelectorAll('[data-shot]').length,
+    thumbnails: thumbs.filter((c) => c.width > 16).length,
+    barcodeColumns: Number(document.getElementById('barcode').dataset.columns),
+    filmColors: document.querySelectorAll('#film-colors li').length,
+    longTasks: during.length,
+    longestTaskMs: Math.max(0, ...during.map(([, d]) => d)),
+    longestScript: window.appFrames
+      .filter((f) => f.start + f.ms >= startedAt)
+      .flatMap((f) => f.scripts)
+      .reduce((a, x) => (!a || x.ms > a.ms ? x : a), null),
+  };
+}
+
+/** The page benchmark (--page): the real page, the real scan. */
+async function pageBench(o, video) {
+  const server = await startServer();
+  const browser = await launch(['--js-flags=--expose-gc', '--enable-precise-memory-info']);
+  const pid = Number(execFileSync('pgrep', ['-P', String(process.pid), '-f', 'chromium'], { encoding: 'utf8' }).trim().split('\n')[0]) || null;
+  try {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const errors = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(server.url);
+    await page.waitForSelector('body.is-ready');
+    await page.evaluate(() => {
+      window.appTasks = [];
+      window.appFrames = [];
+      new PerformanceObserver((l) => window.appTasks.push(...l.getEntries().map((e) => [e.startTime, e.duration]))).observe({ type: 'longtask' });
+      new PerformanceObserver((l) =>
+        window.appFrames.push(
+          ...l.getEntries().map((e) => ({ start: e.startTime, ms: e.duration, scripts: e.scripts.map((x) => ({ ms: x.duration, invoker: x.invoker, fn: x.sourceFunctionName })) })),
+        ),
+      ).observe({ type: 'long-animation-frame' });
+      document.getElementById('file').addEventListener('change', () => (window.chosenAt = performance.now()), { once: true, capture: true });
+      new MutationObserver(() => {
+        if (document.getElementById('shots').getAttribute('aria-busy') === 'true' && !window.scanStartedAt) window.scanStartedAt = performance.now();
+      }).observe(document.getElementById('shots'), { attributes: true, attributeFilter: ['aria-busy'] });
+    });
+    const heapStart = await heap(page);
+    const rssStart = pid ? treeRss(pid) : null;
+    let rssPeak = rssStart;
+    let workerPeak = 0;
+    const poll = setInterval(async () => {
+      if (pid) rssPeak = Math.max(rssPeak, treeRss(pid));
+      const w = page.workers().find((x) => x.url().endsWith('/film-worker.js'));
+      if (w) workerPeak = Math.max(workerPeak, await w.evaluate(() => self.cinepalMemory()).catch(() => 0));
+    }, 250);
+    const done = page.evaluate(inApp);
+    await page.setInputFiles('#file', video);
+    const r = await done;
+    clearInterval(poll);
+    const heapEnd = await heap(page);
+    const rssEnd = pid ? treeRss(pid) : null;
+    const load = os.loadavg().map((x) => x.toFixed(2)).join(' ');
+    const MiB = (b) => (b == null ? '?' : `${(b / 1048576).toFixed(1)} MiB`);
+    const row = { video: path.basename(video), bytes: statSync(video).size, method: 'page', ...r, heapStart, heapEnd, rssStart, rssPeak, rssEnd, workerPeak, load, errors };
+    if (o.json) console.log(JSON.stringify(row));
+    console.error(
+      [
+        `${row.video} (${(row.bytes / 1e6).toFixed(1)} MB) in the page: ${r.result}, ${r.shots} shots shown (${r.thumbnails} with their thumbnail), barcode ${r.barcodeColumns} columns, film palette ${r.filmColors} colors`,
+        `  wall ${(r.wallMs / 1000).toFixed(1)} s from choosing the file (the scan began at ${r.scanStartMs.toFixed(0)} ms)`,
+        `  main thread during the scan: longest task ${r.longestTaskMs.toFixed(0)} ms (${r.longTasks} over 50 ms); longest script in a long frame: ${r.longestScript ? `${r.longestScript.ms.toFixed(0)} ms (${r.longestScript.invoker || r.longestScript.fn})` : 'none'}`,
+        `  JS heap ${MiB(heapStart)} -> ${MiB(heapEnd)}; Chromium RSS ${MiB(rssStart)} -> peak ${MiB(rssPeak)} -> ${MiB(rssEnd)}; the film worker's wasm memory at most ${MiB(workerPeak)}`,
+        `  load average ${load}; ${errors.length ? `errors: ${errors.join('; ')}` : 'no page errors'}`,
+      ].join('\n'),
+    );
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 async function heap(page) {
   return page.evaluate(async () => {
     window.gc();
@@ -267,6 +368,7 @@ function parseArgs(argv) {
     else if (a === '--limit') o.limit = Number(v());
     else if (a === '--json') o.json = true;
     else if (a === '--reduce') o.reduce = v();
+    else if (a === '--page') o.page = true;
     else {
       process.stderr.write(`film bench: unknown argument ${a}\n`);
       process.exit(2);
@@ -286,6 +388,7 @@ async function main() {
       generateFilm(video, { seconds: o.seconds, codec: o.codec });
     }
   }
+  if (o.page) return pageBench(o, video);
   const site = framesSite();
   const server = await startServer(site.dir);
   const browser = await launch(['--js-flags=--expose-gc', '--enable-precise-memory-info', '--autoplay-policy=no-user-gesture-required']);

@@ -85,6 +85,9 @@ const env = useBrowser('cinepal-film-', async (env) => {
   env.hevc = execFileSync(FFMPEG, ['-hide_banner', '-encoders']).toString().includes('libx265');
   if (env.hevc) ffmpeg(['-i', env.clip, '-c:v', 'libx265', '-tag:v', 'hvc1', '-x265-params', 'log-level=error', at('hevc.mp4')]);
   env.badPath = (name) => at(name);
+  // A heavy film: 4K at 60 fps, 3 s (180 frames; the scan samples 30 a second).
+  env.uhd = at('uhd60.mp4');
+  ffmpeg(['-f', 'lavfi', '-i', 'testsrc2=size=3840x2160:rate=60', '-t', '3', '-pix_fmt', 'yuv420p', '-c:v', 'libx264', '-preset', 'ultrafast', '-crf', '30', env.uhd]);
 });
 
 /** Waits until the scan of the film on screen is over (done, cancelled or stopped), after it began. */
@@ -334,8 +337,8 @@ test('the scan shows its progress and stops on Cancel, and on a newer file', { s
       seen.push([n, await filmMemory()]);
     }
     console.log(`film: the film worker's wasm memory (frames, bytes): ${JSON.stringify(seen)}`);
-    // Measured: 5.7 MB at 100 frames, 13.9 MB from 500 on (the shot's weighted colors reach their bound of
-    // 32,768 cells), unchanged to 900: frames are reduced and dropped, nothing grows with the film's length.
+    // Measured (2026-12-03, with the shots' thumbnails): 8.5 MB at 100 frames and unchanged to 900 (the shot's
+    // weighted colors are bounded at 32,768 cells): frames are reduced and dropped, nothing grows with the film's length.
     assert.ok(seen.at(-1)[1] - seen[2][1] <= 1 << 20, `no growth from 500 to 900 frames: ${JSON.stringify(seen)}`);
     await page.waitForFunction(() => /shots? in/.test(document.getElementById('film-progress-text').textContent), null, { timeout: 60_000 });
     await page.click('#film-scan');
@@ -425,6 +428,62 @@ test('bad films: a clear message; the page, its film and its palette stay', { sk
     assert.deepEqual(page.errors, []);
   } finally {
     await context.close();
+  }
+});
+
+test('a 4K film at 60 fps: the page says it is heavy, samples 30 frames a second, shows the time left, and stays usable', { skip }, async () => {
+  const { context, page } = await openApp(env.browser, env.server);
+  try {
+    await choose(page, env.clip);
+    await scanned(page);
+    assert.equal(await page.textContent('#film-note'), '', 'a 640 × 360 film at 24 fps is not heavy');
+    assert.equal(await page.isVisible('#film-left'), false);
+    await page.evaluate(() => {
+      window.leftSaid = [];
+      const left = document.getElementById('film-left');
+      new MutationObserver(() => left.textContent && window.leftSaid.push(left.textContent)).observe(left, { childList: true, characterData: true, subtree: true });
+    });
+    await choose(page, env.uhd);
+    await page.waitForFunction(() => document.getElementById('film-title').textContent === 'uhd60.mp4');
+    const note = await page.textContent('#film-note');
+    assert.match(note, /^3840 × 2160 at 60 fps is heavy to decode in a browser: the scan reads 30 of its 60 frames a second, and may take about \d+ times as long as the film plays/, note);
+    console.log(`film: uhd60.mp4: ${note}`);
+    // Usable while it scans: the palette of the frame on screen, in 5 colors.
+    await page.waitForSelector('#film.is-scanning');
+    await setColors(page, 5);
+    await page.click('#film-frame');
+    assert.match(await waitForFramePalette(page, /^uhd60-/), /^uhd60-/);
+    assert.equal((await hexes(page)).length, 5);
+    await scanned(page, 120_000);
+    const done = await page.textContent('#film-progress-text');
+    const frames = Number((/ in (\d+) frames$/.exec(done) || [])[1]);
+    assert.ok(Math.abs(frames - 90) <= 2, `every other frame of 180 sampled: ${done}`);
+    // The time left, once the pace is known (after 3 s of scanning): said in whole seconds or minutes, and gone when done.
+    const said = await page.evaluate(() => window.leftSaid);
+    console.log(`film: uhd60.mp4: ${done}; the time left said: ${JSON.stringify(said)}`);
+    for (const t of said) assert.match(t, /^· about (\d+ s|\d+ min) left$/);
+    assert.equal(await page.isVisible('#film-left'), false, 'no time left shown after the scan');
+    assert.equal(await page.locator('#shots [data-shot]').count() >= 1, true);
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await context.close();
+  }
+});
+
+test('the keys to step frames are named on a desktop, the buttons on a phone', { skip }, async () => {
+  for (const [device, options] of [
+    ['desktop', {}],
+    ['phone', { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }],
+  ]) {
+    const { context, page } = await openApp(env.browser, env.server, options);
+    try {
+      await choose(page, env.clip);
+      await page.waitForSelector('#film:not([hidden])');
+      const shown = { mouse: await page.isVisible('#film-keys .for-mouse'), touch: await page.isVisible('#film-keys .for-touch') };
+      assert.deepEqual(shown, device === 'phone' ? { mouse: false, touch: true } : { mouse: true, touch: false }, device);
+    } finally {
+      await context.close();
+    }
   }
 });
 

@@ -247,16 +247,18 @@ test('progress: (0, total) first, then one call a frame up to (total, total)', {
   r.calls.forEach(([done, total], k) => assert.deepEqual([done, total], [k, 60]));
 });
 
-test('the sampling rule: every frame of a short clip, ~3000 samples for a longer one, at least 2 a second', { skip }, async () => {
+test('the sampling rule: every frame of a short clip (at most 30 a second), ~3000 samples for a longer one, at least 2 a second', { skip }, async () => {
   const rates = await env.page.evaluate(() => {
     const { samplingRate } = window.framesModule;
-    return [samplingRate(10, 24), samplingRate(600, 24), samplingRate(7200, 24), samplingRate(125, 24), samplingRate(3, null)];
+    return [samplingRate(10, 24), samplingRate(600, 24), samplingRate(7200, 24), samplingRate(125, 24), samplingRate(3, null), samplingRate(10, 60), samplingRate(200, 60)];
   });
   assert.equal(rates[0], 24);
   assert.equal(rates[1], 5);
   assert.equal(rates[2], 2);
   assert.equal(rates[3], 24); // 3000 frames: all of them
-  assert.equal(rates[4], 1000);
+  assert.equal(rates[4], 30); // no frame rate known: at most 30 a second
+  assert.equal(rates[5], 30); // 60 fps: every other frame
+  assert.equal(rates[6], 15);
 });
 
 for (const name of ['cuts.mp4', 'fragmented.mp4', 'cuts.webm', 'recorded.webm']) {
@@ -410,7 +412,9 @@ test('a 4K60 clip: sampled reduced, its full frame at 3840x2160', { skip }, asyn
   assert.equal(r.info.width, 3840);
   assert.equal(r.info.height, 2160);
   assert.ok(Math.abs(r.info.fps - 60) < 0.01);
-  assert.equal(r.frames.length, 60);
+  // Every other frame: at most 30 samples a second (frames.js, MAX_RATE), at 0, 1/30, 2/30…
+  assert.equal(r.frames.length, 30);
+  assert.ok(r.frames.every((f, i) => Math.abs(f.time - i / 30) < 0.5 / 60), JSON.stringify(r.frames.map((f) => f.time)));
   assert.ok(r.frames.every((f) => f.width === 320 && f.height === 180));
   const still = await env.page.evaluate(async () => {
     const video = window.framesModule.openVideo(document.getElementById('file').files[0]);

@@ -82,7 +82,8 @@ test('after the first visit the page works with no network: an image, lazy modul
     page.on('response', (r) => offline.push(r));
     await page.reload();
     await page.waitForSelector('body.is-ready', { timeout: 15_000 });
-    assert.equal(await page.evaluate(() => navigator.onLine), false);
+    // The emulated offline state reaches a reloaded page's navigator a moment after its load event.
+    await page.waitForFunction(() => navigator.onLine === false, null, { timeout: 5_000 });
     assert.ok(await page.evaluate(() => navigator.serviceWorker.controller !== null));
 
     await choose(page, image(PHOTO));

@@ -139,6 +139,7 @@ export function createFilm(host) {
     ]
       .filter(Boolean)
       .join(' · ');
+    $('film-note').textContent = heavyNote(info, fps);
     root.hidden = false;
     document.body.classList.add('has-film');
     showFrame(0, false);
@@ -149,6 +150,25 @@ export function createFilm(host) {
     }
     startScan();
     return true;
+  }
+
+  /**
+   * What a film heavier to decode than 1080p at 30 fps says before its scan
+   * (4K at 60 fps: 8 times the pixels a second): how it is sampled and about how long
+   * the scan takes, from this machine's measure (BENCHMARKS.md, "A film in the page": 720p at
+   * 24 fps scans at about a tenth of its length, and the work grows with the pixels a second).
+   */
+  function heavyNote(info, fps) {
+    const pixelRate = info.width * info.height * fps;
+    if (pixelRate <= 1920 * 1080 * 30 * 1.01) return '';
+    const rate = samplingRate(info.duration, fps);
+    const times = (0.1 * pixelRate) / (1280 * 720 * 24);
+    const long = times < 1.5 ? 'about as long as the film plays' : `about ${Math.round(times)} times as long as the film plays`;
+    const sampled = rate < fps ? `${Math.round(rate * 10) / 10} of its ${Math.round(fps)} frames a second` : 'every frame';
+    return (
+      `${info.width} × ${info.height} at ${Math.round(fps)} fps is heavy to decode in a browser: the scan reads ${sampled}, ` +
+      `and may take ${long} (the time left is shown as it goes). Cancel stops it; the palette of a frame does not need it.`
+    );
   }
 
   /** Ends the film shown (its scan, its reader, its URL) and hides the view. */
@@ -268,7 +288,8 @@ export function createFilm(host) {
     scan?.worker.end();
     const worker = filmWorker();
     const abort = new AbortController();
-    const s = { worker, abort, columns: [], shots: new Map(), total: 0, done: 0, finished: null };
+    const s = { worker, abort, columns: [], shots: new Map(), total: 0, done: 0, finished: null, startedAt: performance.now() };
+    $('film-left').textContent = '';
     // The shots' thumbnails come with them, made from the frames scanned (decoding the film again for
     // each would compete with the scan): as wide as a thumbnail is shown, in device pixels.
     const thumbnail = Math.min(320, Math.round(160 * (window.devicePixelRatio || 1)));
@@ -362,6 +383,12 @@ export function createFilm(host) {
     if (!s.total) return;
     progress.value = s.done;
     progressText.textContent = `${s.done} of ${s.total} frames`;
+    // The time left, from the pace so far (once there is one to go by); said once every second at most.
+    const spent = performance.now() - s.startedAt;
+    if (s.done < 10 || spent < 3000 || performance.now() - (s.leftAt || 0) < 1000) return;
+    s.leftAt = performance.now();
+    const left = ((s.total - s.done) * spent) / s.done / 1000;
+    $('film-left').textContent = `· about ${left < 60 ? `${Math.max(5, Math.round(left / 5) * 5)} s` : `${Math.round(left / 60)} min`} left`;
   }
 
   // ---- shots ----
