@@ -483,7 +483,7 @@ test('the main thread is never blocked by a scan (no long task)', { skip }, asyn
   assert.equal(r.frames.length, 480);
   const { longTasks } = r;
   console.log(`# long tasks during a 480-frame scan: ${longTasks.length ? `${longTasks.map((d) => d.toFixed(0)).join(', ')} ms` : 'none'}`);
-  // A loaded two-core machine can stretch a tiny task past 50 ms; anything of the scan's own is far under.
-  assert.ok(longTasks.every((d) => d < 100), `long tasks ${longTasks}`);
+  // The issue's bound: no main-thread task over 50 ms (the longtask API reports only those).
+  assert.deepEqual(longTasks, [], `long tasks ${longTasks}`);
   assert.deepEqual(env.page.errors, []);
 });
