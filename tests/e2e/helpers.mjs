@@ -51,7 +51,9 @@ const TYPES = {
 
 /**
  * Serves dist/ under PREFIX on a free port of 127.0.0.1; `serve(root)` then
- * serves another folder at the same origin (a new version deployed).
+ * serves another folder at the same origin (a new version deployed), and
+ * `serve(null)` answers nothing (every connection is dropped, as with no
+ * network: Playwright's `setOffline` does not reach a service worker's fetches).
  */
 export async function startServer(root = DIST) {
   if (!existsSync(path.join(root, 'index.html'))) {
@@ -59,6 +61,10 @@ export async function startServer(root = DIST) {
   }
   const server = createServer(async (req, res) => {
     const root = served;
+    if (root === null) {
+      req.socket.destroy();
+      return;
+    }
     const url = new URL(req.url, 'http://x');
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405).end();
