@@ -30,6 +30,11 @@ export function clock(t, digits = 1) {
   return `${m}:${rest}`;
 }
 
+/** A length said roughly, for an estimate: "25 s" (by 5 s, at least 5) under a minute, else "3 min". */
+function roughly(seconds) {
+  return seconds < 60 ? `${Math.max(5, Math.round(seconds / 5) * 5)} s` : `${Math.round(seconds / 60)} min`;
+}
+
 /** Why a video could not be opened, in a sentence for the status area. */
 export function describeVideoFailure(e, name) {
   const file = `“${name}”`;
@@ -163,11 +168,10 @@ export function createFilm(host) {
     if (pixelRate <= 1920 * 1080 * 30 * 1.01) return '';
     const rate = samplingRate(info.duration, fps);
     const seconds = ((0.036 * pixelRate) / (1280 * 720 * 24)) * info.duration;
-    const long = seconds < 60 ? `${Math.max(5, Math.round(seconds / 5) * 5)} s` : `${Math.round(seconds / 60)} min`;
     const sampled = rate < fps ? `${Math.round(rate * 10) / 10} of its ${Math.round(fps)} frames a second` : 'every frame';
     return (
       `${info.width} × ${info.height} at ${Math.round(fps)} fps is heavy to decode in a browser: the scan reads ${sampled}, ` +
-      `and may take about ${long} (the time left is shown as it goes). Cancel stops it; the palette of a frame does not need it.`
+      `and may take about ${roughly(seconds)} (the time left is shown as it goes). Cancel stops it; the palette of a frame does not need it.`
     );
   }
 
@@ -288,7 +292,7 @@ export function createFilm(host) {
     scan?.worker.end();
     const worker = filmWorker();
     const abort = new AbortController();
-    const s = { worker, abort, columns: [], shots: new Map(), total: 0, done: 0, finished: null, startedAt: performance.now() };
+    const s = { worker, abort, columns: [], shots: new Map(), total: 0, done: 0, finished: null, startedAt: performance.now(), leftAt: 0 };
     $('film-left').textContent = '';
     // The shots' thumbnails come with them, made from the frames scanned (decoding the film again for
     // each would compete with the scan): as wide as a thumbnail is shown, in device pixels.
@@ -384,11 +388,11 @@ export function createFilm(host) {
     progress.value = s.done;
     progressText.textContent = `${s.done} of ${s.total} frames`;
     // The time left, from the pace so far (once there is one to go by); said once every second at most.
-    const spent = performance.now() - s.startedAt;
-    if (s.done < 10 || spent < 3000 || performance.now() - (s.leftAt || 0) < 1000) return;
-    s.leftAt = performance.now();
-    const left = ((s.total - s.done) * spent) / s.done / 1000;
-    $('film-left').textContent = `· about ${left < 60 ? `${Math.max(5, Math.round(left / 5) * 5)} s` : `${Math.round(left / 60)} min`} left`;
+    const now = performance.now();
+    const spent = now - s.startedAt;
+    if (s.done < 10 || spent < 3000 || now - s.leftAt < 1000) return;
+    s.leftAt = now;
+    $('film-left').textContent = `· about ${roughly(((s.total - s.done) * spent) / s.done / 1000)} left`;
   }
 
   // ---- shots ----

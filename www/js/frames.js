@@ -48,7 +48,7 @@
 // 'unsupported' (no WebCodecs in this browser), 'AbortError' (cancelled).
 
 /** The most frames a second sampled (see above). */
-export const MAX_RATE = 30;
+const MAX_RATE = 30;
 
 /** Frames a second sampled for a film of `duration` seconds at `fps` (see above). */
 export function samplingRate(duration, fps) {
