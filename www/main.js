@@ -525,8 +525,8 @@ function showSwatches(palette, name, seq) {
 async function present(r, item, settings, t0, seq) {
   const t1 = performance.now();
   await composite.settle(r);
-  // The download buttons are made with the first palette (not with the page).
-  const { createDownloads } = await downloadsModule();
+  // The download buttons are made with the first palette (not with the page); the share link is written with it.
+  const [{ createDownloads }] = await Promise.all([downloadsModule(), shareModule()]);
   if (seq !== state.seq) return;
   state.downloads ??= createDownloads($('download-buttons'), state.defaults.formats, download);
   if (state.item !== item) {
