@@ -461,7 +461,7 @@ test('a 4K film at 60 fps: the page says it is heavy, samples 30 frames a second
     // The time left, once the pace is known (after 3 s of scanning): said in whole seconds or minutes, and gone when done.
     const said = await page.evaluate(() => window.leftSaid);
     console.log(`film: uhd60.mp4: ${done}; the time left said: ${JSON.stringify(said)}`);
-    for (const t of said) assert.match(t, /^· about (\d+ s|\d+ min) left$/);
+    for (const t of said) assert.match(t, /^\u00a0· about (\d+ s|\d+ min) left$/, 'a no-break space before the separator');
     assert.equal(await page.isVisible('#film-left'), false, 'no time left shown after the scan');
     assert.equal(await page.locator('#shots [data-shot]').count() >= 1, true);
     assert.deepEqual(page.errors, []);

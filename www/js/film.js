@@ -392,7 +392,8 @@ export function createFilm(host) {
     const spent = now - s.startedAt;
     if (s.done < 10 || spent < 3000 || now - s.leftAt < 1000) return;
     s.leftAt = now;
-    $('film-left').textContent = `· about ${roughly(((s.total - s.done) * spent) / s.done / 1000)} left`;
+    // A no-break space before the separator: the line never starts with it.
+    $('film-left').textContent = `\u00a0· about ${roughly(((s.total - s.done) * spent) / s.done / 1000)} left`;
   }
 
   // ---- shots ----
