@@ -525,8 +525,9 @@ function showSwatches(palette, name, seq) {
 async function present(r, item, settings, t0, seq) {
   const t1 = performance.now();
   await composite.settle(r);
-  // The download buttons are made with the first palette (not with the page); the share link is written with it.
-  const [{ createDownloads }] = await Promise.all([downloadsModule(), shareModule()]);
+  // The download buttons are made with the first palette (not with the page); the share link is written
+  // with it (its module loaded first, so the link is in the URL when the palette is shown; the page works without).
+  const [{ createDownloads }] = await Promise.all([downloadsModule(), shareModule().catch(() => null)]);
   if (seq !== state.seq) return;
   state.downloads ??= createDownloads($('download-buttons'), state.defaults.formats, download);
   if (state.item !== item) {
