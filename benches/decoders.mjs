@@ -15,13 +15,12 @@
 // of each still; and whether the two palettes are the same colors.
 
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { launch } from '../tests/e2e/chromium.mjs';
-import { startServer, PREFIX } from '../tests/e2e/helpers.mjs';
+import { startServer, PREFIX, ROOT, IMAGES } from '../tests/e2e/helpers.mjs';
+import { median } from './stats.mjs';
 
-const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
 const images = [];
 let rounds = 7;
@@ -35,7 +34,7 @@ for (let i = 0; i < args.length; i++) {
 }
 if (!images.length) {
   for (const name of ['vibrant_night_umbrella_11mp.jpg', 'okolors_lake_mendota_22mp.jpg']) {
-    images.push(path.resolve(ROOT, '../shared/images', name));
+    images.push(path.join(IMAGES, name));
   }
 }
 
@@ -44,7 +43,7 @@ const WORKER = (pkg) => `
 import init, { Still } from '${pkg}';
 const ready = init();
 const ms = () => performance.now();
-async function byEngine(bytes) {
+function byEngine(bytes) {
   let t = ms();
   const still = new Still(bytes, {});
   const decode = ms() - t;
@@ -81,7 +80,7 @@ async function byBrowser(bytes) {
 }
 onmessage = async ({ data: { bytes, path } }) => {
   await ready;
-  const out = path === 'engine' ? await byEngine(bytes) : await byBrowser(bytes);
+  const out = path === 'engine' ? byEngine(bytes) : await byBrowser(bytes);
   postMessage(out);
 };
 `;
@@ -105,10 +104,6 @@ try {
       });
   }, WORKER(`${server.origin}${PREFIX}www/pkg/cinepal.js`));
 
-  const median = (xs) => {
-    const s = [...xs].sort((a, b) => a - b);
-    return s[s.length >> 1];
-  };
   const f = (x) => (x === undefined ? '' : x.toFixed(1));
   console.log('| image | path | decode ms | createImageBitmap | drawImage | getImageData | into the engine | extract ms | same palette as the engine\'s |');
   console.log('|---|---|---:|---:|---:|---:|---:|---:|---|');

@@ -37,6 +37,7 @@ import { fileURLToPath } from 'node:url';
 import { CHROMIUM, launch } from '../tests/e2e/chromium.mjs';
 // The e2e tests' static server: the page under a sub-path, as on GitHub Pages.
 import { startServer } from '../tests/e2e/helpers.mjs';
+import { median } from './stats.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_IMAGE = '../shared/images/vibrant_night_umbrella_11mp.jpg';
@@ -381,12 +382,6 @@ function attribute(task, frames) {
 
 // ---- summary ----
 
-const median = (xs) => {
-  if (!xs.length) return null;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 const stats = (xs) => (xs.length ? { median: median(xs), min: Math.min(...xs), max: Math.max(...xs) } : null);
 const num = (v) => (v === null || v === undefined ? '–' : String(Math.round(v)));
 const mmm = (s) => (s ? `${num(s.median)} / ${num(s.min)} / ${num(s.max)}` : '–');

@@ -19,6 +19,7 @@ import { readFileSync, existsSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { median } from './stats.mjs';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = process.argv.slice(2);
@@ -112,11 +113,6 @@ for (let r = -1; r < rounds; r++) {
     }
   }
 }
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 console.log(`| module | raw bytes | gz bytes (zlib 9) | image | decode ms | extract ms | preview ms |`);
 console.log(`|---|---:|---:|---|---:|---:|---:|`);
 for (const mod of modules) {
